@@ -1,0 +1,323 @@
+"""The ``casegrip`` command: demo, serve, users, doctor."""
+
+import importlib.metadata
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from casegrip import __version__
+from casegrip.home import data_dir, ensure_data_dir
+
+app = typer.Typer(
+    help="casegrip: management grip for children's social care.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Create users, give them roles on parts of the organisation.")
+app.add_typer(users_app, name="users")
+console = Console()
+err = Console(stderr=True)
+
+SettingsOption = Annotated[
+    str,
+    typer.Option(
+        "--settings",
+        envvar="CASEGRIP_SETTINGS",
+        help="production, demo, development, or a settings module.",
+    ),
+]
+WEB_DIR = Path(__file__).parent / "web"
+
+
+def _django(settings: str) -> None:
+    from casegrip.web import setup
+
+    ensure_data_dir()
+    try:
+        setup(settings)
+    except Exception as exc:  # settings refuse to load: say why, not a traceback
+        err.print(f"[red]casegrip cannot start:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _assets_built() -> bool:
+    return (WEB_DIR / "static" / "dist" / "casegrip.css").exists()
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from casegrip.web.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            # No access log: request paths can hold a child's id.
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": 4,
+                "accesslog": None,
+                "errorlog": "-",
+                "timeout": 120,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+@app.command()
+def demo(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    serve: Annotated[bool, typer.Option(help="Serve the site after setting up.")] = True,
+) -> None:
+    """Create the demo authority and one user per role, then serve the site."""
+    if not _assets_built():
+        err.print("[red]The page styles are not built.[/red] Run [bold]make assets[/bold] first.")
+        raise typer.Exit(2)
+    _django("demo")
+    from casegrip.web.demo import demo_password, ensure_demo
+
+    _migrate()
+    password = demo_password()
+    logins = ensure_demo(password)
+    table = Table(title="Demo logins (every user has the same password)")
+    for column in ("Username", "Role", "Scope"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.role, login.scope)
+    console.print(table)
+    console.print(f"Password: [bold]{password}[/bold]  (set CASEGRIP_DEMO_PASSWORD to choose it)")
+    console.print(
+        "No case record has been imported yet: the demo shows the organisation and users only."
+    )
+    if serve:
+        console.print(f"Serving on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
+        _serve(host, port, workers=2)
+
+
+@app.command()
+def serve(
+    settings: SettingsOption = "production",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes.")] = 2,
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
+) -> None:
+    """Serve casegrip with a production server (gunicorn)."""
+    _django(settings)
+    from django.core.management import call_command
+
+    if migrate:
+        _migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _serve(host, port, workers)
+
+
+@app.command()
+def migrate(settings: SettingsOption = "production") -> None:
+    """Apply database migrations."""
+    _django(settings)
+    _migrate()
+    console.print("Database is up to date.")
+
+
+def _find_unit(ref: str):
+    from casegrip.web.organisation.models import OrgUnit
+
+    units = OrgUnit.objects.all()
+    match = (
+        units.filter(source_id=ref).first()
+        or units.filter(name__iexact=ref).first()
+        or (units.filter(pk=int(ref)).first() if ref.isdigit() else None)
+    )
+    if match is None:
+        err.print(f"[red]No unit called {ref!r}.[/red] Give a unit's name, case-record id or number.")
+        raise typer.Exit(2)
+    return match
+
+
+def _find_user(username: str):
+    from casegrip.web.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        err.print(f"[red]No user called {username!r}.[/red]")
+        raise typer.Exit(2)
+    return user
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    settings: SettingsOption = "production",
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    staff: Annotated[str, typer.Option(help="The staff member's case-record id.")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a user who can sign in."""
+    _django(settings)
+    from django.core.exceptions import ValidationError
+
+    from casegrip.web.accounts.actions import create_user
+    from casegrip.web.organisation.models import StaffMember
+
+    member = None
+    if staff:
+        member = StaffMember.objects.filter(professional_id=staff).first()
+        if member is None:
+            err.print(f"[red]No staff member with case-record id {staff!r}.[/red]")
+            raise typer.Exit(2)
+    try:
+        create_user(
+            username=username,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            staff=member,
+        )
+    except ValidationError as exc:
+        err.print(f"[red]Not created:[/red] {' '.join(exc.messages)}")
+        raise typer.Exit(2) from exc
+    console.print(f"Created {username}. Give them a role with: casegrip users assign")
+
+
+@users_app.command("assign")
+def users_assign(
+    username: str,
+    role: str,
+    unit: Annotated[str, typer.Argument(help="Unit name, case-record id or number.")],
+    settings: SettingsOption = "production",
+) -> None:
+    """Give a user a role on a unit and everything below it."""
+    _django(settings)
+    from casegrip.web.accounts.actions import assign_role
+
+    try:
+        assignment = assign_role(user=_find_user(username), role=role, unit=_find_unit(unit))
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(str(assignment))
+
+
+@users_app.command("revoke")
+def users_revoke(
+    username: str, role: str, unit: str, settings: SettingsOption = "production"
+) -> None:
+    """Take a role away from a user."""
+    _django(settings)
+    from casegrip.web.accounts.actions import revoke_role
+
+    revoke_role(user=_find_user(username), role=role, unit=_find_unit(unit))
+    console.print(f"{username} no longer has {role} on {unit}.")
+
+
+@users_app.command("list")
+def users_list(settings: SettingsOption = "production") -> None:
+    """List users and their roles."""
+    _django(settings)
+    from casegrip.web.accounts.models import User
+    from casegrip.web.accounts.roles import get_role
+
+    table = Table()
+    for column in ("Username", "Name", "Active", "Roles"):
+        table.add_column(column)
+    for user in User.objects.prefetch_related("role_assignments__unit"):
+        roles = "; ".join(
+            f"{get_role(a.role).name} for {a.unit}" for a in user.role_assignments.all()
+        )
+        table.add_row(user.username, user.get_full_name(), "yes" if user.is_active else "no", roles)
+    console.print(table)
+
+
+@users_app.command("roles")
+def users_roles() -> None:
+    """List the roles and what each may do."""
+    from casegrip.web.accounts.roles import ROLES
+
+    table = Table()
+    for column in ("Role", "Name", "What they do"):
+        table.add_column(column)
+    for role in ROLES.values():
+        table.add_row(role.slug, role.name, role.description)
+    console.print(table)
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _postgres_answers(url: str) -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            return "answers: " + str(conn.execute("select version()").fetchone()[0]).split(",")[0]
+    except Exception as exc:
+        return f"does not answer ({type(exc).__name__})"
+
+
+@app.command()
+def doctor(settings: SettingsOption = "production") -> None:
+    """What is installed, which databases answer, which snapshot is live."""
+    from casegrip.store.live import live_snapshot
+
+    table = Table(title="casegrip doctor", show_header=False)
+    table.add_column("Check")
+    table.add_column("Result")
+    table.add_row("casegrip", __version__)
+    table.add_row("Python", f"{platform.python_version()} ({sys.executable})")
+    for package in ("django", "gunicorn", "psycopg", "ibis-framework", "duckdb", "pyspark"):
+        table.add_row(package, _version(package))
+    table.add_row("Data directory", str(data_dir()))
+    table.add_row("Page styles", "built" if _assets_built() else "not built: run make assets")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    table.add_row("Chromium (browser tests)", chromium or "not found")
+    try:
+        from casegrip.web import setup
+
+        setup(settings)
+        from django.db import connection
+
+        connection.ensure_connection()
+        db = f"{connection.vendor} answers ({connection.settings_dict['NAME']})"
+    except Exception as exc:
+        db = f"not reachable with {settings} settings: {exc}"
+    table.add_row("Oversight database", db)
+    pg_url = os.environ.get("CASEGRIP_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    table.add_row(f"PostgreSQL ({pg_url})", _postgres_answers(pg_url))
+    snapshot = live_snapshot()
+    table.add_row(
+        "Live snapshot",
+        f"{snapshot.snapshot_id}, extracted {snapshot.extract_date}" if snapshot else "none yet",
+    )
+    console.print(table)
+
+
+def main() -> None:
+    app()

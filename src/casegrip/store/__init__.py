@@ -1,0 +1,1 @@
+"""Snapshots of the case record: load, check, atomic swap, provenance. Imports no Django."""

@@ -1,0 +1,1 @@
+"""The synthetic authority: organisation, case record and oversight record, all invented."""

@@ -1,0 +1,21 @@
+"""Recording changes to the oversight record."""
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent, User
+
+
+def record_event(actor: User | None, verb: str, obj: models.Model, **detail: Any) -> AuditEvent:
+    """Record that ``actor`` (None: the system) did ``verb`` to ``obj``.
+
+    ``detail`` holds names and codes, never a child's data.
+    """
+    return AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        detail=detail,
+    )

@@ -1,0 +1,1 @@
+"""Settings modules: ``base`` is shared; pick ``production``, ``demo``, ``development`` or ``test``."""

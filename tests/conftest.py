@@ -1,0 +1,98 @@
+"""Shared fixtures: a small organisation tree, users with roles, and the PostgreSQL gate.
+
+When ``DATABASE_URL`` names PostgreSQL and it does not answer, the run skips, unless
+``CASEGRIP_REQUIRE_POSTGRES=1`` (as in CI), when it fails at once.
+"""
+
+import os
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+from django.test import Client
+
+from casegrip.web.accounts import actions as account_actions
+from casegrip.web.accounts.models import User
+from casegrip.web.organisation import actions as org_actions
+from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
+
+PASSWORD = "a-long-test-passphrase"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if urlparse(url).scheme.startswith("postgres") else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = _postgres_url()
+    if url is None:
+        return
+    # Ask the server, not the test database, which pytest-django creates itself.
+    server = urlparse(url)._replace(path="/postgres").geturl()
+    try:
+        psycopg.connect(server, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CASEGRIP_REQUIRE_POSTGRES") == "1":
+            pytest.exit(f"PostgreSQL is required but does not answer at {server}: {exc}", 3)
+        config._casegrip_skip_postgres = str(exc).strip()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = getattr(config, "_casegrip_skip_postgres", None)
+    if reason:
+        marker = pytest.mark.skip(reason=f"PostgreSQL does not answer: {reason}")
+        for item in items:
+            item.add_marker(marker)
+
+
+@pytest.fixture
+def org(db) -> dict[str, OrgUnit]:
+    """Authority > service > localities North (teams A, B) and South (team C)."""
+    authority = org_actions.create_unit(kind=UnitKind.AUTHORITY, name="Testshire", la_code="998")
+    service = org_actions.create_unit(kind="service", name="Social care", parent=authority)
+    north = org_actions.create_unit(kind="locality", name="North", parent=service)
+    south = org_actions.create_unit(kind="locality", name="South", parent=service)
+    return {
+        "authority": authority,
+        "service": service,
+        "north": north,
+        "south": south,
+        "team_a": org_actions.create_unit(kind="team", name="Team A", parent=north, source_id="A"),
+        "team_b": org_actions.create_unit(kind="team", name="Team B", parent=north, source_id="B"),
+        "team_c": org_actions.create_unit(kind="team", name="Team C", parent=south, source_id="C"),
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    """A user holding ``role`` on ``unit``, optionally as a member of staff there."""
+    counter = iter(range(1, 1000))
+
+    def make(role: str, unit: OrgUnit, *, staff: StaffMember | None = None) -> User:
+        user = account_actions.create_user(
+            username=f"{role}-{next(counter)}", password=PASSWORD, staff=staff
+        )
+        account_actions.assign_role(user=user, role=role, unit=unit)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def worker(org) -> callable:
+    counter = iter(range(1, 1000))
+
+    def make(unit: OrgUnit, name: str = "", **kwargs) -> StaffMember:
+        n = next(counter)
+        return org_actions.add_staff(
+            unit=unit, name=name or f"Worker {n}", professional_id=f"P{n:03d}", **kwargs
+        )
+
+    return make
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
