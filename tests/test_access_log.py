@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from casegrip.web.accounts.access import ChildRef, ChildView, check
@@ -62,12 +64,8 @@ def test_refused_child_record_names_the_child_in_the_log_only(org, make_user, rf
     child = ChildView(ChildRef("C-42", units=(org["team_a"],)))
 
     caplog.set_level(logging.DEBUG)
-    try:
+    with pytest.raises(PermissionDenied):
         check(request, child, what="child record")
-    except Exception as exc:
-        assert type(exc).__name__ == "PermissionDenied"
-    else:
-        raise AssertionError("check() let an out-of-scope user see a child")
     assert AccessLog.objects.get().child_id == "C-42"
     assert "C-42" not in caplog.text
 

@@ -18,7 +18,13 @@ def invoke(*args: str, input: str | None = None):
 
 def test_users_create_assign_and_list(org):
     created = invoke(
-        "users", "create", "jo", "--settings", "test", "--first-name", "Jo",
+        "users",
+        "create",
+        "jo",
+        "--settings",
+        "test",
+        "--first-name",
+        "Jo",
         input="correct-horse-battery\ncorrect-horse-battery\n",
     )
     assert created.exit_code == 0, created.output

@@ -148,7 +148,9 @@ def _find_unit(ref: str):
         or (units.filter(pk=int(ref)).first() if ref.isdigit() else None)
     )
     if match is None:
-        err.print(f"[red]No unit called {ref!r}.[/red] Give a unit's name, case-record id or number.")
+        err.print(
+            f"[red]No unit called {ref!r}.[/red] Give a unit's name, case-record id or number."
+        )
         raise typer.Exit(2)
     return match
 
@@ -309,7 +311,9 @@ def doctor(settings: SettingsOption = "production") -> None:
     except Exception as exc:
         db = f"not reachable with {settings} settings: {exc}"
     table.add_row("Oversight database", db)
-    pg_url = os.environ.get("CASEGRIP_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    pg_url = os.environ.get(
+        "CASEGRIP_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
     table.add_row(f"PostgreSQL ({pg_url})", _postgres_answers(pg_url))
     snapshot = live_snapshot()
     table.add_row(

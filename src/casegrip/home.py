@@ -11,7 +11,7 @@ DEFAULT_HOME = "var"
 
 
 def data_dir() -> Path:
-    """The data directory: ``CASEGRIP_HOME`` when set, else ``./var`` under the working directory."""
+    """The data directory: ``CASEGRIP_HOME`` when set, else ``./var`` in the working directory."""
     return Path(os.environ.get("CASEGRIP_HOME") or DEFAULT_HOME).resolve()
 
 

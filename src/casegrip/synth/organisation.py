@@ -51,7 +51,13 @@ LAST_NAMES = (
 SOCIAL_WORKER = "Social worker"
 TEAM_MANAGER = "Team manager"
 LOCALITIES = ("North", "Central", "South")
-LOCALITY_TEAMS = ("Assessment 1", "Assessment 2", "Safeguarding 1", "Safeguarding 2", "Children in Care")
+LOCALITY_TEAMS = (
+    "Assessment 1",
+    "Assessment 2",
+    "Safeguarding 1",
+    "Safeguarding 2",
+    "Children in Care",
+)
 
 
 def city(seed: int = 1, workers_per_team: int = 8) -> OrganisationPlan:

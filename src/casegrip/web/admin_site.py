@@ -10,9 +10,7 @@ from .accounts.roles import Permission
 def restrict_admin_to_administrators(site: AdminSite) -> None:
     def has_permission(request: HttpRequest) -> bool:
         user = request.user
-        return bool(
-            user.is_active and user.is_staff and grants(request).has(Permission.ADMINISTER)
-        )
+        return bool(user.is_active and user.is_staff and grants(request).has(Permission.ADMINISTER))
 
     site.has_permission = has_permission
     site.site_header = "casegrip administration"

@@ -6,6 +6,7 @@ organisation tree; a role on a unit applies to every unit below it.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -88,7 +89,11 @@ class Grants:
                 tops.append(unit)
         return tops
 
+    @cached_property
     def own_professional_id(self) -> str:
+        """The user's id in the case record, if they are a member of staff who carries cases."""
+        if not self.user.is_authenticated:
+            return ""
         staff = StaffMember.objects.filter(user=self.user).only("professional_id").first()
         return staff.professional_id if staff else ""
 
@@ -105,7 +110,7 @@ class Grants:
             case ChildView(child):
                 if any(self.has(Permission.VIEW_CHILD_RECORDS, u) for u in child.units):
                     return True
-                own = self.has(Permission.VIEW_OWN_CASELOAD) and self.own_professional_id()
+                own = self.has(Permission.VIEW_OWN_CASELOAD) and self.own_professional_id
                 return bool(own) and own in child.worker_ids
         raise TypeError(f"Not an access target: {target!r}")
 

@@ -42,5 +42,7 @@ def record_refusal(request: HttpRequest, target: object, *, what: str) -> Access
                 request, what=what, action=AccessLog.Action.DENIED, child_id=child.child_id
             )
         case CaseloadView(worker):
-            return record_access(request, what=what, action=AccessLog.Action.DENIED, unit=worker.unit)
+            return record_access(
+                request, what=what, action=AccessLog.Action.DENIED, unit=worker.unit
+            )
     return None

@@ -22,8 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "assignments": assignments,
             "sections": sections_for(request),
             "child_level": child_level,
-            "own_caseload_only": child_level
-            and not user_grants.has(Permission.VIEW_CHILD_RECORDS),
+            "own_caseload_only": child_level and not user_grants.has(Permission.VIEW_CHILD_RECORDS),
             "suppressed": not user_grants.has(Permission.VIEW_SMALL_NUMBERS),
             "aggregate_units": user_grants.top_units(Permission.VIEW_AGGREGATES),
             "child_units": user_grants.top_units(Permission.VIEW_CHILD_RECORDS),

@@ -1,1 +1,1 @@
-"""Settings modules: ``base`` is shared; pick ``production``, ``demo``, ``development`` or ``test``."""
+"""Settings: ``base`` is shared; run with ``production``, ``demo``, ``development`` or ``test``."""

@@ -6,7 +6,7 @@ import tempfile
 # Before base reads it: tests never touch the developer's ./var.
 os.environ.setdefault("CASEGRIP_HOME", tempfile.mkdtemp(prefix="casegrip-test-"))
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 SECRET_KEY = "casegrip-test-only-not-secret"  # noqa: S105
 DEBUG = False

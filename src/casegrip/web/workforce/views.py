@@ -26,9 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
     units: list[OrgUnit] = []
     for top in user_grants.top_units(Permission.VIEW_TEAM_DETAIL):
         units.extend(
-            top.descendants().annotate(
-                staff_count=Count("staff", filter=Q(staff__active=True))
-            )
+            top.descendants().annotate(staff_count=Count("staff", filter=Q(staff__active=True)))
         )
     own = StaffMember.objects.filter(user=request.user).first()
     return render_section(request, "workforce", units=units, own=own)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,46 +14,138 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('authority', 'Authority'), ('service', 'Service'), ('locality', 'Locality'), ('team', 'Team')], max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('source_id', models.CharField(blank=True, help_text="The team's id in the case record (ssd_department).", max_length=64)),
-                ('la_code', models.CharField(blank=True, help_text='The DfE local authority code (authorities only).', max_length=8)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisation.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("authority", "Authority"),
+                            ("service", "Service"),
+                            ("locality", "Locality"),
+                            ("team", "Team"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                (
+                    "source_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The team's id in the case record (ssd_department).",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "la_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The DfE local authority code (authorities only).",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisation.orgunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['path'],
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('professional_id', models.CharField(blank=True, help_text="The worker's id in the case record (ssd_professionals).", max_length=64)),
-                ('swe_registration', models.CharField(blank=True, max_length=32, verbose_name='Social Work England number')),
-                ('is_asye', models.BooleanField(default=False, help_text='In the assessed and supported year in employment.', verbose_name='ASYE')),
-                ('fte', models.DecimalField(decimal_places=2, default=1, max_digits=4, verbose_name='FTE')),
-                ('is_agency', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='organisation.orgunit')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='staff', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                (
+                    "professional_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The worker's id in the case record (ssd_professionals).",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "swe_registration",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="Social Work England number"
+                    ),
+                ),
+                (
+                    "is_asye",
+                    models.BooleanField(
+                        default=False,
+                        help_text="In the assessed and supported year in employment.",
+                        verbose_name="ASYE",
+                    ),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        decimal_places=2, default=1, max_digits=4, verbose_name="FTE"
+                    ),
+                ),
+                ("is_agency", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="organisation.orgunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="staff",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'staff',
-                'ordering': ['name'],
+                "verbose_name_plural": "staff",
+                "ordering": ["name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id', ''), _negated=True), fields=('source_id',), name='orgunit_unique_source_id'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_id", ""), _negated=True),
+                fields=("source_id",),
+                name="orgunit_unique_source_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('professional_id', ''), _negated=True), fields=('professional_id',), name='staff_unique_professional_id'),
+            model_name="staffmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("professional_id", ""), _negated=True),
+                fields=("professional_id",),
+                name="staff_unique_professional_id",
+            ),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Where queries run: DuckDB (default), PostgreSQL, Spark; per-engine primitives."""

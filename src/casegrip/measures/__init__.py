@@ -1,0 +1,1 @@
+"""The measure language, primitives per engine, the indicator catalogue, the runner."""

@@ -1,0 +1,1 @@
+"""The canonical case-record schema: SSD-aligned tables and code lists."""

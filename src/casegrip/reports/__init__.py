@@ -1,0 +1,1 @@
+"""Charts (Vega-Lite specs) and packs (HTML, PDF, spreadsheet, Word)."""
