@@ -142,3 +142,24 @@ def test_a_staff_flag_alone_does_not_open_the_admin(org, make_user):
     user.is_staff = user.is_superuser = True
     user.save()
     assert client_for(user).get("/admin/").status_code == 302
+
+
+def test_components_gallery_is_for_administrators_outside_debug(org, make_user):
+    assert (
+        client_for(make_user("administrator", org["authority"]))
+        .get(reverse("dev:components"))
+        .status_code
+        == 200
+    )
+    assert (
+        client_for(make_user("director", org["authority"]))
+        .get(reverse("dev:components"))
+        .status_code
+        == 403
+    )
+
+
+def test_unknown_pages_get_a_plain_english_404(org, make_user):
+    response = client_for(make_user("director", org["authority"])).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
