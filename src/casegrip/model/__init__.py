@@ -1,1 +1,1 @@
-"""The canonical case-record schema: SSD-aligned tables and code lists."""
+"""The canonical case-record schema: SSD 1.4.5 tables, casegrip's SSD-style additions, findings."""

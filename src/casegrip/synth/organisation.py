@@ -7,6 +7,10 @@ drawn at random from short lists, so no person here is real.
 
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casegrip.config import AuthorityConfig
 
 
 @dataclass(frozen=True)
@@ -112,4 +116,34 @@ def city(seed: int = 1, workers_per_team: int = 8) -> OrganisationPlan:
 
     return OrganisationPlan(
         name="City Council (synthetic)", la_code="999", units=tuple(units), staff=tuple(staff)
+    )
+
+
+def to_config(plan: OrganisationPlan, child_population: int) -> "AuthorityConfig":
+    """The authority configuration (team tree and defaults) for a synthetic organisation."""
+    from casegrip.config import AuthorityConfig, Locality, Service, Team
+
+    def teams_under(parent_id: str) -> list[Team]:
+        return [
+            Team(id=u.source_id, name=u.name)
+            for u in plan.units
+            if u.kind == "team" and u.parent_id == parent_id
+        ]
+
+    services = [
+        Service(
+            id=s.source_id,
+            name=s.name,
+            teams=teams_under(s.source_id),
+            localities=[
+                Locality(id=loc.source_id, name=loc.name, teams=teams_under(loc.source_id))
+                for loc in plan.units
+                if loc.kind == "locality" and loc.parent_id == s.source_id
+            ],
+        )
+        for s in plan.units
+        if s.kind == "service"
+    ]
+    return AuthorityConfig(
+        name=plan.name, la_code=plan.la_code, child_population=child_population, services=services
     )
