@@ -43,6 +43,11 @@ FK_FIXES = {
     "invo_person_id": PERSON,
     "invo_referral_id": "ssd_cin_episodes.cine_referral_id",
     "prof_professional_department": "ssd_department.dept_team_id",
+    # References the spec leaves out.
+    "icpc_cp_plan_id": "ssd_cp_plans.cppl_cp_plan_id",
+    "cppv_cp_plan_id": "ssd_cp_plans.cppl_cp_plan_id",
+    "clav_cla_id": "ssd_cla_episodes.clae_cla_id",
+    "perm_cla_id": "ssd_cla_episodes.clae_cla_id",
 }
 # Foreign keys to a non-unique column (clae_cla_id names a period of care, not a row) are kept
 # as references but checked against the set of values, which the checks do anyway.

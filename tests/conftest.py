@@ -96,3 +96,22 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def pg_engine_url() -> str:
+    """A PostgreSQL database for engine tests (created if missing); skips or fails like the
+    Django run: skips when PostgreSQL does not answer, fails when CASEGRIP_REQUIRE_POSTGRES=1."""
+    base = os.environ.get("CASEGRIP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+    try:
+        with psycopg.connect(f"{base}/postgres", connect_timeout=5, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'casegrip_engine_test'"
+            ).fetchone()
+            if not exists:
+                conn.execute("CREATE DATABASE casegrip_engine_test")
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CASEGRIP_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but does not answer at {base}: {exc}")
+        pytest.skip(f"PostgreSQL does not answer at {base}")
+    return f"{base}/casegrip_engine_test"

@@ -92,9 +92,17 @@ def demo(
         err.print("[red]The page styles are not built.[/red] Run [bold]make assets[/bold] first.")
         raise typer.Exit(2)
     _django("demo")
+    from casegrip.store.live import live_snapshot
     from casegrip.web.demo import demo_password, ensure_demo
+    from casegrip.web.organisation.sync import sync_from_live_snapshot
 
     _migrate()
+    if live_snapshot() is None:
+        extract = data_dir() / "demo-extract"
+        console.print("First run: synthesising a city authority's case record (about a minute).")
+        synth(out=extract, profile="city", years=5, seed=1, file_format="parquet", check=False)
+        run_import(str(extract))
+    console.print(sync_from_live_snapshot().summary())
     password = demo_password()
     logins = ensure_demo(password)
     table = Table(title="Demo logins (every user has the same password)")
@@ -104,9 +112,6 @@ def demo(
         table.add_row(login.username, login.role, login.scope)
     console.print(table)
     console.print(f"Password: [bold]{password}[/bold]  (set CASEGRIP_DEMO_PASSWORD to choose it)")
-    console.print(
-        "No case record has been imported yet: the demo shows the organisation and users only."
-    )
     if serve:
         console.print(f"Serving on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
         _serve(host, port, workers=2)
@@ -265,6 +270,229 @@ def users_roles() -> None:
     for role in ROLES.values():
         table.add_row(role.slug, role.name, role.description)
     console.print(table)
+
+
+def _resolve_config(explicit: Path | None, path: str):
+    """--config, else authority.yaml beside the extract, else the data directory's."""
+    from casegrip.config import ConfigError, load_config
+
+    candidates = [explicit] if explicit else []
+    if not path.startswith(("postgres://", "postgresql://")):
+        target = Path(path)
+        candidates.append((target if target.is_dir() else target.parent) / "authority.yaml")
+    candidates.append(data_dir() / "authority.yaml")
+    for candidate in candidates:
+        if candidate and candidate.exists():
+            try:
+                return load_config(candidate)
+            except ConfigError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2) from exc
+    err.print(
+        "[red]No authority configuration.[/red] Pass --config authority.yaml, put authority.yaml "
+        f"beside the extract, or in {data_dir()} (see docs/authority.example.yaml)."
+    )
+    raise typer.Exit(2)
+
+
+class _Steps:
+    """A rich progress bar per import step."""
+
+    def __init__(self, progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step not in self.tasks:
+            self.tasks[step] = self.progress.add_task(step, total=total)
+        self.progress.update(self.tasks[step], completed=done, total=total)
+
+
+def run_import(
+    path: str,
+    *,
+    config_path: Path | None = None,
+    engine: str | None = None,
+    kind: str | None = None,
+    schema: str = "ssd",
+    collection_year: int | None = None,
+):
+    """Read, check and put a case record in service, showing progress; exits 2 on failure."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from casegrip.engines import engine_name
+    from casegrip.model.findings import SourceError
+    from casegrip.sources import read_source
+    from casegrip.store.snapshots import ImportFailed, import_extract
+
+    config = _resolve_config(config_path, path)
+    try:
+        chosen = engine_name(engine)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        steps = _Steps(progress)
+        try:
+            steps("Reading the extract", 0, 1)
+            extract = read_source(path, kind=kind, schema=schema, collection_year=collection_year)
+            steps("Reading the extract", 1, 1)
+            provenance = import_extract(
+                extract, config=config, source_path=path, engine=chosen, progress=steps
+            )
+        except (SourceError, ImportFailed) as exc:
+            err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
+            raise typer.Exit(2) from exc
+    rows = sum(provenance.row_counts.values())
+    found = sum(provenance.findings_by_rule.values())
+    console.print(
+        f"Snapshot [bold]{provenance.snapshot_id}[/bold] is live: {rows:,} rows from "
+        f"{provenance.source}, extract date {provenance.extract_date}, {found:,} data-quality "
+        f"findings, {provenance.duration_seconds:.1f} s."
+    )
+    return provenance
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[str, typer.Argument(help="An SSD folder, a 903 folder, a CIN census XML.")],
+    engine: Annotated[str | None, typer.Option(help="duckdb (default) or postgres.")] = None,
+    config: Annotated[Path | None, typer.Option(help="The authority configuration.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="ssd, ssd_postgres, ssda903, cin_census.")
+    ] = None,
+    schema: Annotated[str, typer.Option(help="The schema, for a PostgreSQL source.")] = "ssd",
+    collection_year: Annotated[int | None, typer.Option(help="For an SSDA903 set.")] = None,
+    settings: SettingsOption = "production",
+    sync: Annotated[bool, typer.Option(help="Update teams and staff from the snapshot.")] = True,
+) -> None:
+    """Import a case record as a new snapshot: all or nothing."""
+    run_import(
+        path,
+        config_path=config,
+        engine=engine,
+        kind=source,
+        schema=schema,
+        collection_year=collection_year,
+    )
+    if sync:
+        _django(settings)
+        _migrate()
+        from casegrip.web.organisation.sync import sync_from_live_snapshot
+
+        console.print(sync_from_live_snapshot().summary())
+
+
+@app.command()
+def snapshots() -> None:
+    """List the snapshots kept, the live one first, and the imports that failed."""
+    from casegrip.store.live import live_snapshot
+    from casegrip.store.snapshots import history, list_snapshots
+
+    live = live_snapshot()
+    table = Table(title="Snapshots of the case record")
+    for column in (
+        "Snapshot",
+        "Live",
+        "Extract date",
+        "Imported",
+        "Source",
+        "Engine",
+        "Rows",
+        "Findings",
+        "Seconds",
+    ):
+        table.add_column(column)
+    for p in list_snapshots():
+        table.add_row(
+            p.snapshot_id,
+            "live" if live and live.snapshot_id == p.snapshot_id else "",
+            p.extract_date,
+            p.imported_at,
+            p.source,
+            p.engine,
+            f"{sum(p.row_counts.values()):,}",
+            f"{sum(p.findings_by_rule.values()):,}",
+            f"{p.duration_seconds:.1f}",
+        )
+    console.print(table if table.row_count else "No snapshot has been imported yet.")
+    failed = [h for h in history() if h["outcome"] == "failed"][:5]
+    for entry in failed:
+        console.print(
+            f"[yellow]Failed import[/yellow] {entry['at']} {entry['source_path']}: "
+            f"{entry['reason']}"
+        )
+
+
+@app.command()
+def quality(
+    out: Annotated[Path | None, typer.Option(help="Write every finding to this CSV.")] = None,
+) -> None:
+    """The data-quality report of the live snapshot: findings by rule."""
+    from casegrip.store import checks
+    from casegrip.store.live import live_snapshot
+    from casegrip.store.snapshots import read_findings
+
+    live = live_snapshot()
+    if live is None:
+        console.print("No snapshot has been imported yet, so there is no report.")
+        return
+    findings = read_findings(live.snapshot_id)
+    counts: dict[str, int] = {}
+    for rule in findings.column("rule").to_pylist():
+        counts[rule] = counts.get(rule, 0) + 1
+    titles = {rule.code: rule.title for rule in checks.RULES}
+    table = Table(title=f"Data quality of snapshot {live.snapshot_id} ({live.extract_date})")
+    for column in ("Rule", "What it means", "Findings"):
+        table.add_column(column)
+    for code in sorted(set(titles) | set(counts)):
+        table.add_row(code, titles.get(code, "Reading the extract"), f"{counts.get(code, 0):,}")
+    console.print(table)
+    if out:
+        import shutil as _shutil
+
+        from casegrip.store.live import snapshots_dir
+
+        _shutil.copyfile(snapshots_dir() / live.snapshot_id / "findings.csv", out)
+        console.print(f"Wrote {findings.num_rows:,} findings to {out}")
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="The folder to write the SSD extract to.")],
+    profile: Annotated[str, typer.Option(help="city, small or england.")] = "city",
+    years: int = 5,
+    seed: int = 1,
+    file_format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    check: Annotated[bool, typer.Option(help="Compare volumes and rates with targets.")] = False,
+) -> None:
+    """Write a synthetic authority's SSD extract (and its authority.yaml)."""
+    from casegrip.synth import calibration_report, synthesise, write_extract
+
+    with console.status(f"Synthesising the {profile} profile over {years} years..."):
+        result = synthesise(profile, years=years, seed=seed)
+        written = write_extract(result, out, fmt=file_format)
+    rows = sum(t.num_rows for t in result.extract.tables.values())
+    console.print(f"Wrote {len(written)} files, {rows:,} rows, to {out}")
+    if check:
+        table = Table(title="Calibration")
+        for column in ("Measure", "Generated", "Target", "Tolerance", ""):
+            table.add_column(column)
+        failures = 0
+        for row in calibration_report(result):
+            failures += not row.ok
+            table.add_row(
+                row.name,
+                f"{row.value:,.3g}",
+                f"{row.target:,.3g}",
+                str(row.tolerance),
+                "ok" if row.ok else "[red]outside[/red]",
+            )
+        console.print(table)
+        if failures:
+            err.print(f"[red]{failures} measure(s) outside tolerance.[/red]")
+            raise typer.Exit(1)
 
 
 def _version(package: str) -> str:

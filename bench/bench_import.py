@@ -1,0 +1,81 @@
+"""Synthesise and import the city profile; Parquet into DuckDB against a bare DuckDB load.
+
+Targets (issue 3): synthesise and import `city`, 5 years, in under 60 s on this 2-core machine;
+import from Parquet into DuckDB at 1 million rows per second or more.
+
+Baseline, measured in the same run on the same files: DuckDB's own
+`CREATE TABLE t AS SELECT * FROM read_parquet(file)` for every file, with no parsing, checks or
+provenance: the least any Parquet import into DuckDB can cost. casegrip's import reads leniently,
+conforms every table, builds the calendar, runs every data-quality check, and swaps atomically.
+
+    .venv/bin/python bench/bench_import.py [--profile city] [--years 5]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from casegrip.engines.duck import quiet_connection
+from casegrip.sources.ssd import read_ssd_folder
+from casegrip.store.snapshots import import_extract
+from casegrip.synth import synthesise, write_extract
+
+
+def bare_duckdb_load(folder: Path, database: Path) -> int:
+    con = quiet_connection(str(database))
+    rows = 0
+    try:
+        for path in sorted(folder.glob("ssd_*.parquet")):
+            con.execute(
+                f'CREATE TABLE "{path.stem}" AS SELECT * FROM read_parquet($p)', {"p": str(path)}
+            )
+            rows += con.execute(f'SELECT count(*) FROM "{path.stem}"').fetchone()[0]
+    finally:
+        con.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", default="city")
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="casegrip-bench-") as scratch:
+        work = Path(scratch)
+        start = time.perf_counter()
+        result = synthesise(args.profile, years=args.years, seed=1)
+        synth_seconds = time.perf_counter() - start
+        write_extract(result, work / "extract")
+        write_seconds = time.perf_counter() - start - synth_seconds
+
+        start = time.perf_counter()
+        rows = bare_duckdb_load(work / "extract", work / "baseline.duckdb")
+        baseline = time.perf_counter() - start
+
+        start = time.perf_counter()
+        extract = read_ssd_folder(work / "extract", result.extract.extract_date)
+        read_seconds = time.perf_counter() - start
+        provenance = import_extract(
+            extract, config=result.config, source_path="bench", home=work / "home"
+        )
+        import_seconds = time.perf_counter() - start
+
+    findings = sum(provenance.findings_by_rule.values())
+    total = synth_seconds + write_seconds + import_seconds
+    print(
+        f"profile {args.profile}, {args.years} years: {rows:,} rows in {len(extract.files)} files"
+    )
+    print(f"synthesise {synth_seconds:.1f} s, write Parquet {write_seconds:.1f} s")
+    print(
+        f"baseline bare DuckDB load: {baseline:.2f} s ({rows / baseline:,.0f} rows/s); "
+        f"casegrip import: {import_seconds:.2f} s ({rows / import_seconds:,.0f} rows/s; "
+        f"read {read_seconds:.2f} s, checks and swap {import_seconds - read_seconds:.2f} s), "
+        f"{findings:,} findings; ratio {import_seconds / baseline:.1f}x the baseline"
+    )
+    print(f"synthesise + write + import: {total:.1f} s (target under 60 s)")
+    print(f"import rate {rows / import_seconds:,.0f} rows/s (target 1,000,000 rows/s or more)")
+
+
+if __name__ == "__main__":
+    main()
