@@ -323,7 +323,7 @@ def run_import(
     from casegrip.engines import engine_name
     from casegrip.model.findings import SourceError
     from casegrip.sources import read_source
-    from casegrip.store.snapshots import ImportFailed, import_extract
+    from casegrip.store.snapshots import ImportFailed, import_extract, record_attempt
 
     config = _resolve_config(config_path, path)
     try:
@@ -341,7 +341,11 @@ def run_import(
             provenance = import_extract(
                 extract, config=config, source_path=path, engine=chosen, progress=steps
             )
-        except (SourceError, ImportFailed) as exc:
+        except SourceError as exc:
+            record_attempt(path, "failed", str(exc))
+            err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
+            raise typer.Exit(2) from exc
+        except ImportFailed as exc:
             err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
             raise typer.Exit(2) from exc
     rows = sum(provenance.row_counts.values())
@@ -392,29 +396,18 @@ def snapshots() -> None:
 
     live = live_snapshot()
     table = Table(title="Snapshots of the case record")
-    for column in (
-        "Snapshot",
-        "Live",
-        "Extract date",
-        "Imported",
-        "Source",
-        "Engine",
-        "Rows",
-        "Findings",
-        "Seconds",
-    ):
+    table.add_column("Snapshot", no_wrap=True)
+    for column in ("Live", "Extract date", "Source", "Engine", "Rows", "Findings"):
         table.add_column(column)
     for p in list_snapshots():
         table.add_row(
             p.snapshot_id,
             "live" if live and live.snapshot_id == p.snapshot_id else "",
             p.extract_date,
-            p.imported_at,
             p.source,
             p.engine,
             f"{sum(p.row_counts.values()):,}",
             f"{sum(p.findings_by_rule.values()):,}",
-            f"{p.duration_seconds:.1f}",
         )
     console.print(table if table.row_count else "No snapshot has been imported yet.")
     failed = [h for h in history() if h["outcome"] == "failed"][:5]

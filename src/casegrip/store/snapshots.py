@@ -153,13 +153,13 @@ def import_extract(
             if pg_schema:
                 _drop_postgres_schema(pg_schema)
             reason = str(exc) or type(exc).__name__
-            _append_history(home, snapshot_id, source_path, "failed", reason)
+            record_attempt(source_path, "failed", reason, snapshot_id=snapshot_id, home=home)
             if isinstance(exc, ImportFailed):
                 raise
             if isinstance(exc, Exception):
                 raise ImportFailed(f"The import failed and nothing changed: {reason}") from exc
             raise
-        _append_history(home, snapshot_id, source_path, "succeeded", "")
+        record_attempt(source_path, "succeeded", "", snapshot_id=snapshot_id, home=home)
         prune(config.snapshots_to_keep, home)
         return provenance
 
@@ -299,9 +299,15 @@ def prune(keep: int, home: Path | None = None) -> list[str]:
     return removed
 
 
-def _append_history(
-    home: Path | None, snapshot_id: str, source_path: str, outcome: str, reason: str
+def record_attempt(
+    source_path: str,
+    outcome: str,
+    reason: str,
+    *,
+    snapshot_id: str = "",
+    home: Path | None = None,
 ) -> None:
+    """Add an import attempt to the history; sources that fail before the store call this."""
     folder = snapshots_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
     entry = {
