@@ -309,7 +309,7 @@ class _Steps:
 
 
 def run_import(
-    path: str,
+    path: str | list[str],
     *,
     config_path: Path | None = None,
     engine: str | None = None,
@@ -325,7 +325,8 @@ def run_import(
     from casegrip.sources import read_source
     from casegrip.store.snapshots import ImportFailed, import_extract, record_attempt
 
-    config = _resolve_config(config_path, path)
+    paths = path if isinstance(path, list) else [path]
+    config = _resolve_config(config_path, paths[0])
     try:
         chosen = engine_name(engine)
     except ValueError as exc:
@@ -339,10 +340,14 @@ def run_import(
             extract = read_source(path, kind=kind, schema=schema, collection_year=collection_year)
             steps("Reading the extract", 1, 1)
             provenance = import_extract(
-                extract, config=config, source_path=path, engine=chosen, progress=steps
+                extract,
+                config=config,
+                source_path=" ".join(paths),
+                engine=chosen,
+                progress=steps,
             )
         except SourceError as exc:
-            record_attempt(path, "failed", str(exc))
+            record_attempt(" ".join(paths), "failed", str(exc))
             err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
             raise typer.Exit(2) from exc
         except ImportFailed as exc:
@@ -360,7 +365,10 @@ def run_import(
 
 @app.command("import")
 def import_command(
-    path: Annotated[str, typer.Argument(help="An SSD folder, a 903 folder, a CIN census XML.")],
+    path: Annotated[
+        list[str],
+        typer.Argument(help="An SSD folder, a CIN census XML, a 903 folder or 903 CSV files."),
+    ],
     engine: Annotated[str | None, typer.Option(help="duckdb (default) or postgres.")] = None,
     config: Annotated[Path | None, typer.Option(help="The authority configuration.")] = None,
     source: Annotated[
@@ -423,6 +431,7 @@ def quality(
     out: Annotated[Path | None, typer.Option(help="Write every finding to this CSV.")] = None,
 ) -> None:
     """The data-quality report of the live snapshot: findings by rule."""
+    from casegrip.model.findings import SOURCE_RULE_TITLES
     from casegrip.store import checks
     from casegrip.store.live import live_snapshot
     from casegrip.store.snapshots import read_findings
@@ -435,12 +444,12 @@ def quality(
     counts: dict[str, int] = {}
     for rule in findings.column("rule").to_pylist():
         counts[rule] = counts.get(rule, 0) + 1
-    titles = {rule.code: rule.title for rule in checks.RULES}
+    titles = SOURCE_RULE_TITLES | {rule.code: rule.title for rule in checks.RULES}
     table = Table(title=f"Data quality of snapshot {live.snapshot_id} ({live.extract_date})")
     for column in ("Rule", "What it means", "Findings"):
         table.add_column(column)
     for code in sorted(set(titles) | set(counts)):
-        table.add_row(code, titles.get(code, "Reading the extract"), f"{counts.get(code, 0):,}")
+        table.add_row(code, titles.get(code, code), f"{counts.get(code, 0):,}")
     console.print(table)
     if out:
         import shutil as _shutil

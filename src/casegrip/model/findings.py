@@ -41,3 +41,13 @@ class SourceError(Exception):
         super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
+
+
+# What the problems sources meet while reading are called, for reports beside the checks' rules.
+SOURCE_RULE_TITLES = {
+    "unparseable_date": "Date that cannot be read",
+    "unparseable_number": "Number that cannot be read",
+    "unknown_column": "Column casegrip does not read",
+    "unknown_table": "File casegrip does not read",
+    "table_not_imported": "Table this format cannot bring in",
+}

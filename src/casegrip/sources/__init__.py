@@ -25,22 +25,30 @@ def detect(path: str) -> str:
     names = [p.name.lower() for p in target.iterdir()]
     if any(n.startswith("ssd_") for n in names):
         return "ssd"
-    if any(n.endswith(".xml") for n in names):
-        return "cin_census"
     if any(n.endswith(".csv") for n in names):
         return "ssda903"
+    if any(n.endswith(".xml") for n in names):
+        return "cin_census"
     raise SourceError(path, "holds no SSD, SSDA903 or CIN census files")
 
 
 def read_source(
-    path: str,
+    path: str | list[str],
     *,
     kind: str | None = None,
     schema: str = "ssd",
     collection_year: int | None = None,
     extract_date: date | None = None,
 ) -> Extract:
-    """Read any supported source into canonical tables."""
+    """Read any supported source into canonical tables; several paths make one 903 set."""
+    if isinstance(path, list):
+        if len(path) > 1:
+            if kind not in (None, "ssda903"):
+                raise SourceError(", ".join(path), "several files can only be one SSDA903 set")
+            from .ssda903 import read_ssda903
+
+            return read_ssda903([Path(p) for p in path], collection_year=collection_year)
+        path = path[0]
     kind = kind or detect(path)
     if kind == "ssd":
         from .ssd import read_ssd_folder

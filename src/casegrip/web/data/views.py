@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from casegrip.model.findings import SOURCE_RULE_TITLES
 from casegrip.store import checks
 from casegrip.store.live import live_snapshot, snapshots_dir
 from casegrip.store.snapshots import history, list_snapshots, read_findings
@@ -26,7 +27,9 @@ def _counts(findings) -> list[dict]:
     rows = [
         {
             "code": code,
-            "title": described[code].title if code in described else "Reading the extract",
+            "title": described[code].title
+            if code in described
+            else SOURCE_RULE_TITLES.get(code, code),
             "description": described[code].description if code in described else "",
             "count": counts.get(code, 0),
         }
