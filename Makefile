@@ -40,6 +40,7 @@ demo: setup assets
 
 test: setup assets
 	scripts/ensure-chromium
+	scripts/ensure-java
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:
