@@ -6,6 +6,7 @@ drawn at random from short lists, so no person here is real.
 """
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,12 @@ LAST_NAMES = (
 ).split()
 
 SOCIAL_WORKER = "Social worker"
+SENIOR_SOCIAL_WORKER = "Senior social worker"
 TEAM_MANAGER = "Team manager"
+SERVICE_MANAGER = "Service manager"
+HEAD_OF_SERVICE = "Head of service"
+IRO = "Independent reviewing officer"
+PERSONAL_ADVISER = "Personal adviser"
 LOCALITIES = ("North", "Central", "South")
 LOCALITY_TEAMS = (
     "Assessment 1",
@@ -64,8 +70,22 @@ LOCALITY_TEAMS = (
 )
 
 
-def city(seed: int = 1, workers_per_team: int = 8) -> OrganisationPlan:
-    """A large city authority shaped like the one in the seed reports: three localities."""
+def city(
+    seed: int = 1,
+    workers_per_team: int = 8,
+    *,
+    team_sizes: Mapping[str, int] | None = None,
+    seniors_per_team: int = 0,
+    personal_advisers: bool = False,
+) -> OrganisationPlan:
+    """A large city authority shaped like the one in the seed reports: three localities.
+
+    ``team_sizes`` overrides ``workers_per_team`` for the teams it names; ``seniors_per_team``
+    makes the first members of each social work team senior social workers; with
+    ``personal_advisers`` the Leaving Care team's members are personal advisers. The defaults
+    give the plan the web demo was first built on.
+    """
+    sizes = dict(team_sizes or {})
     rng = random.Random(seed)
     used: set[str] = set()
 
@@ -90,9 +110,12 @@ def city(seed: int = 1, workers_per_team: int = 8) -> OrganisationPlan:
     def team(name: str, parent: str, members: int, member_title: str = SOCIAL_WORKER) -> None:
         team_id = unit("team", name, parent)
         worker(team_id, TEAM_MANAGER)
+        members = sizes.get(name, members)
+        seniors = seniors_per_team if member_title == SOCIAL_WORKER else 0
         for i in range(members):
+            title = SENIOR_SOCIAL_WORKER if i < seniors else member_title
             # About one in six social workers is in their first year.
-            worker(team_id, member_title, is_asye=member_title == SOCIAL_WORKER and i % 6 == 5)
+            worker(team_id, title, is_asye=title == SOCIAL_WORKER and i % 6 == 5)
 
     csc = unit("service", "Children's Social Care", None)
     worker(csc, "Head of service")
@@ -106,7 +129,10 @@ def city(seed: int = 1, workers_per_team: int = 8) -> OrganisationPlan:
     specialist = unit("service", "Specialist Services", None)
     worker(specialist, "Head of service")
     for name in ("Leaving Care", "Children with Disabilities", "Permanence and Adoption"):
-        team(name, specialist, workers_per_team)
+        leaving_care = personal_advisers and name == "Leaving Care"
+        team(
+            name, specialist, workers_per_team, PERSONAL_ADVISER if leaving_care else SOCIAL_WORKER
+        )
 
     sqa = unit("service", "Safeguarding and Quality Assurance", None)
     worker(sqa, "Head of service")
@@ -147,3 +173,88 @@ def to_config(plan: OrganisationPlan, child_population: int) -> "AuthorityConfig
     return AuthorityConfig(
         name=plan.name, la_code=plan.la_code, child_population=child_population, services=services
     )
+
+
+class _Builder:
+    """Units and staff with sequential ids (``D001``, ``P0001``) and unique invented names."""
+
+    def __init__(self, seed: int, prefix: str = "") -> None:
+        self.rng = random.Random(seed)
+        self.prefix = prefix
+        self.used: set[str] = set()
+        self.units: list[UnitSpec] = []
+        self.staff: list[StaffSpec] = []
+
+    def person(self) -> str:
+        while True:
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+            if name not in self.used:
+                self.used.add(name)
+                return name
+
+    def unit(self, kind: str, name: str, parent: str | None) -> str:
+        source_id = f"{self.prefix}D{len(self.units) + 1:03d}"
+        self.units.append(UnitSpec(source_id, kind, name, parent))
+        return source_id
+
+    def worker(self, unit_id: str, job_title: str, is_asye: bool = False) -> None:
+        professional_id = f"{self.prefix}P{len(self.staff) + 1:04d}"
+        self.staff.append(StaffSpec(professional_id, self.person(), unit_id, job_title, is_asye))
+
+    def team(
+        self, name: str, parent: str, members: int, title: str = SOCIAL_WORKER, seniors: int = 0
+    ) -> None:
+        team_id = self.unit("team", name, parent)
+        self.worker(team_id, TEAM_MANAGER)
+        for i in range(members):
+            member_title = SENIOR_SOCIAL_WORKER if title == SOCIAL_WORKER and i < seniors else title
+            is_asye = member_title == SOCIAL_WORKER and i % 6 == 5
+            self.worker(team_id, member_title, is_asye=is_asye)
+
+    def plan(self, name: str, la_code: str) -> OrganisationPlan:
+        return OrganisationPlan(name, la_code, tuple(self.units), tuple(self.staff))
+
+
+def small(seed: int = 1, *, name: str = "Small Borough Council (synthetic)") -> OrganisationPlan:
+    """A small authority for tests: one service, a front door, two localities of two teams
+    (family support and protection; children in care) and a team of IROs."""
+    b = _Builder(seed)
+    csc = b.unit("service", "Children's Social Care", None)
+    b.worker(csc, HEAD_OF_SERVICE)
+    b.team("Front Door", csc, 5, seniors=1)
+    for locality in ("East", "West"):
+        loc = b.unit("locality", f"{locality} locality", csc)
+        b.worker(loc, SERVICE_MANAGER)
+        b.team(f"{locality} Family Support and Protection", loc, 17, seniors=2)
+        b.team(f"{locality} Children in Care", loc, 7, seniors=1)
+    b.team("Independent Reviewing Officers", csc, 4, IRO)
+    return b.plan(name, "997")
+
+
+def scaled(
+    seed: int, *, name: str, la_code: str, child_population: int, prefix: str = ""
+) -> OrganisationPlan:
+    """An authority sized for ``child_population`` children: teams grow with demand, and
+    localities are added as the authority grows (one below 60,000 children, up to four)."""
+    b = _Builder(seed, prefix)
+    scale = child_population / 125_000
+    n_localities = 1 + (child_population >= 60_000) + (child_population >= 120_000)
+    n_localities += child_population >= 220_000
+    per_locality = scale / n_localities
+
+    def size(base: float) -> int:
+        return max(3, round(base))
+
+    csc = b.unit("service", "Children's Social Care", None)
+    b.worker(csc, HEAD_OF_SERVICE)
+    b.team("Front Door", csc, size(30 * scale), seniors=2)
+    for locality in ("North", "South", "East", "West")[:n_localities]:
+        loc = b.unit("locality", f"{locality} locality", csc)
+        b.worker(loc, SERVICE_MANAGER)
+        b.team(f"{locality} Assessment", loc, size(40 * per_locality), seniors=2)
+        b.team(f"{locality} Safeguarding", loc, size(42 * per_locality), seniors=3)
+        b.team(f"{locality} Children in Care", loc, size(23 * per_locality), seniors=2)
+    b.team("Children with Disabilities", csc, size(16 * scale), seniors=1)
+    b.team("Leaving Care", csc, size(20 * scale), PERSONAL_ADVISER)
+    b.team("Independent Reviewing Officers", csc, size(30 * scale), IRO)
+    return b.plan(name, la_code)

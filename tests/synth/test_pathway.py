@@ -1,0 +1,270 @@
+"""Invariants of the children's pathway in the small synthetic authority."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from itertools import pairwise
+
+import pytest
+
+from casegrip.calendar import WorkingCalendar
+from casegrip.model import codes
+
+from .conftest import END
+
+CALENDAR = WorkingCalendar()
+
+
+def test_assessments_are_authorised_on_or_after_their_start(rows):
+    assessments = rows(
+        "ssd_cin_assessments", "cina_assessment_start_date", "cina_assessment_auth_date"
+    )
+    assert assessments
+    assert all(auth is None or auth >= start for start, auth in assessments)
+    assert any(auth is None for _, auth in assessments)  # some still under way
+    assert all(CALENDAR.is_working_day(start) for start, _ in assessments)
+
+
+def test_referrals_close_on_or_after_they_open_and_nfa_ones_the_same_day(rows):
+    for opened, closed, nfa, reason in rows(
+        "ssd_cin_episodes",
+        "cine_referral_date",
+        "cine_close_date",
+        "cine_referral_nfa",
+        "cine_close_reason",
+    ):
+        assert closed is None or closed >= opened
+        assert (closed is None) == (reason is None)
+        if nfa == "Y":
+            assert (closed, reason) == (opened, "RC8")
+
+
+def test_every_cp_visit_and_review_falls_within_its_plan(rows):
+    plans = {
+        pid: (start, stop)
+        for pid, start, stop in rows(
+            "ssd_cp_plans", "cppl_cp_plan_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"
+        )
+    }
+    visits = rows("ssd_cp_visits", "cppv_cp_plan_id", "cppv_cp_visit_date")
+    reviews = rows("ssd_cp_reviews", "cppr_cp_plan_id", "cppr_cp_review_date")
+    assert visits
+    assert reviews
+    for pid, day in visits:
+        start, stop = plans[pid]
+        assert start <= day
+        assert stop is None or day < stop
+    for pid, day in reviews:
+        start, stop = plans[pid]
+        assert start < day
+        assert stop is None or day <= stop
+
+
+def test_cp_reviews_come_3_months_after_the_conference_then_every_6(rows):
+    plans = dict(rows("ssd_cp_plans", "cppl_cp_plan_id", "cppl_cp_plan_start_date"))
+    by_plan = defaultdict(list)
+    for pid, due, held in rows(
+        "ssd_cp_reviews", "cppr_cp_plan_id", "cppr_cp_review_due", "cppr_cp_review_date"
+    ):
+        by_plan[pid].append((due, held))
+    late = total = 0
+    for pid, reviews in by_plan.items():
+        reviews.sort()
+        first_due = reviews[0][0]
+        assert first_due.day == plans[pid].day or first_due.day >= 28  # 3 calendar months
+        assert 89 <= (first_due - plans[pid]).days <= 92
+        for (_, held), (next_due, _) in pairwise(reviews):
+            assert 181 <= (next_due - held).days <= 184
+        late += sum(held > due for due, held in reviews)
+        total += len(reviews)
+    assert 0 < late < total * 0.15
+
+
+def test_conferences_target_15_working_days_after_the_s47_start_and_start_the_plan(rows):
+    s47 = dict(rows("ssd_s47_enquiry", "s47e_s47_enquiry_id", "s47e_s47_start_date"))
+    conferences = rows(
+        "ssd_initial_cp_conference",
+        "icpc_icpc_id",
+        "icpc_s47_enquiry_id",
+        "icpc_icpc_target_date",
+        "icpc_icpc_date",
+        "icpc_cp_plan_id",
+        "icpc_icpc_outcome_cp_flag",
+    )
+    plans = {
+        pid: (icpc, start)
+        for pid, icpc, start in rows(
+            "ssd_cp_plans", "cppl_cp_plan_id", "cppl_icpc_id", "cppl_cp_plan_start_date"
+        )
+    }
+    for cid, sid, target, held, plan, flag in conferences:
+        assert target == CALENDAR.add_working_days(s47[sid], 15)
+        assert held >= s47[sid]
+        assert (plan is not None) == (flag == "Y")
+        if plan is not None:
+            assert plans[plan] == (cid, held)
+
+
+def test_periods_of_care_are_unbroken_chains_of_episodes(rows):
+    by_period = defaultdict(list)
+    for row in rows(
+        "ssd_cla_episodes",
+        "clae_cla_id",
+        "clae_cla_episode_start_date",
+        "clae_cla_episode_ceased_date",
+        "clae_cla_episode_ceased_reason",
+        "clae_cla_episode_start_reason",
+        "clae_entered_care_date",
+    ):
+        by_period[row[0]].append(row[1:])
+    for episodes in by_period.values():
+        episodes.sort()
+        assert episodes[0][3] == "S"
+        assert episodes[0][0] == episodes[0][4]  # the first starts on entering care
+        for (start, ceased, reason, _, _), (next_start, *_) in pairwise(episodes):
+            assert ceased == next_start > start
+            assert reason == "X1"
+        last = episodes[-1]
+        assert (last[1] is None) == (last[2] is None)
+        assert last[2] != "X1"
+
+
+def test_placements_of_a_period_follow_one_another(rows):
+    by_period = defaultdict(list)
+    for period, start, stop in rows(
+        "ssd_cla_placement",
+        "clap_cla_id",
+        "clap_cla_placement_start_date",
+        "clap_cla_placement_end_date",
+    ):
+        by_period[period].append((start, stop))
+    for placements in by_period.values():
+        placements.sort()
+        for (start, stop), (next_start, _) in pairwise(placements):
+            assert stop == next_start > start
+
+
+def test_first_cla_review_is_due_20_working_days_after_entering_care(rows):
+    entered = dict(rows("ssd_cla_episodes", "clae_cla_id", "clae_entered_care_date"))
+    first_due = {}
+    for period, due in rows("ssd_cla_reviews", "clar_cla_id", "clar_cla_review_due_date"):
+        first_due[period] = min(due, first_due.get(period, due))
+    assert first_due
+    for period, due in first_due.items():
+        assert due == CALENDAR.add_working_days(entered[period], 20)
+
+
+def test_cases_have_an_allocated_social_worker_and_change_hands_sometimes(rows):
+    involvements = rows(
+        "ssd_involvements",
+        "invo_referral_id",
+        "invo_professional_role_id",
+        "invo_involvement_start_date",
+        "invo_involvement_end_date",
+        "invo_worker_change_reason",
+    )
+    assert {role for _, role, *_ in involvements} == {"CW", "IRO", "PA"}
+    for _, _, start, stop, _ in involvements:
+        assert stop is None or stop > start
+    allocated = {ref for ref, role, start, stop, _ in involvements if role == "CW" and stop is None}
+    open_cases = [
+        ref
+        for ref, opened, closed, nfa in rows(
+            "ssd_cin_episodes",
+            "cine_referral_id",
+            "cine_referral_date",
+            "cine_close_date",
+            "cine_referral_nfa",
+        )
+        if closed is None and nfa == "N" and opened <= END - timedelta(days=7)
+    ]
+    assert sum(ref in allocated for ref in open_cases) / len(open_cases) > 0.98
+    reasons = {reason for *_, reason in involvements}
+    assert {"Worker left", "Case closed", "Case transferred to another team"} <= reasons
+    per_referral = defaultdict(int)
+    for ref, role, *_ in involvements:
+        if role == "CW":
+            per_referral[ref] += 1
+    assert max(per_referral.values()) >= 3
+
+
+def test_newly_qualified_workers_have_protected_caseloads(rows, small):
+    titles = dict(rows("ssd_professionals", "prof_professional_id", "prof_professional_job_title"))
+    caseload = defaultdict(int)
+    for pid, role, stop in rows(
+        "ssd_involvements",
+        "invo_professional_id",
+        "invo_professional_role_id",
+        "invo_involvement_end_date",
+    ):
+        if role == "CW" and stop is None:
+            caseload[pid] += 1
+    asye = [pid for pid, title in titles.items() if title == "ASYE social worker"]
+    in_post = {s.professional_id for s in small.organisation.staff}
+    assert asye
+    assert all(caseload[pid] <= 15 for pid in asye if pid in in_post)
+    assert max(caseload.values()) > 18
+
+
+def test_staff_come_and_go_and_are_supervised(rows, small):
+    professionals = rows("ssd_professionals", "prof_professional_id", "prof_agency_worker_flag")
+    in_post = {s.professional_id for s in small.organisation.staff}
+    leavers = {pid for pid, _ in professionals} - in_post
+    assert leavers
+    assert in_post <= {pid for pid, _ in professionals}
+    assert {flag for _, flag in professionals} == {"Y", "N"}
+    sessions = rows("ssd_supervision", "supe_supervisee_id", "supe_supervisor_id")
+    assert all(a != b for a, b in sessions)
+    supervised = {a for a, _ in sessions}
+    assert len(supervised & in_post) > 0.8 * len(in_post)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "allowed"),
+    [
+        ("ssd_person", "pers_sex", codes.SEX),
+        ("ssd_person", "pers_ethnicity", codes.ETHNICITY),
+        ("ssd_cin_episodes", "cine_cin_primary_need_code", codes.PRIMARY_NEED),
+        ("ssd_cin_episodes", "cine_referral_source_code", codes.REFERRAL_SOURCE),
+        ("ssd_cin_episodes", "cine_close_reason", codes.CLOSURE_REASON),
+        ("ssd_cin_episodes", "cine_referral_nfa", codes.YES_NO),
+        ("ssd_contacts", "cont_contact_source_code", codes.REFERRAL_SOURCE),
+        ("ssd_cp_plans", "cppl_cp_plan_initial_category", codes.CP_CATEGORY),
+        ("ssd_cp_plans", "cppl_cp_plan_latest_category", codes.CP_CATEGORY),
+        ("ssd_cp_visits", "cppv_cp_visit_seen_alone", codes.YES_NO),
+        ("ssd_cla_episodes", "clae_cla_episode_start_reason", codes.CLA_START_REASON),
+        ("ssd_cla_episodes", "clae_cla_episode_ceased_reason", codes.CLA_END_REASON),
+        ("ssd_legal_status", "lega_legal_status", codes.LEGAL_STATUS),
+        ("ssd_cla_placement", "clap_cla_placement_type", codes.PLACEMENT_TYPE),
+        ("ssd_cla_placement", "clap_cla_placement_provider", codes.PLACEMENT_PROVIDER),
+        ("ssd_cla_placement", "clap_cla_placement_change_reason", codes.PLACEMENT_CHANGE_REASON),
+        ("ssd_cla_reviews", "clar_cla_review_participation", codes.REVIEW_PARTICIPATION),
+        ("ssd_missing", "miss_missing_episode_type", codes.MISSING_TYPE),
+        ("ssd_missing", "miss_missing_rhi_offered", codes.YES_NO_NA),
+        ("ssd_care_leavers", "clea_care_leaver_in_touch", codes.CARE_LEAVER_IN_TOUCH),
+        ("ssd_professionals", "prof_agency_worker_flag", codes.YES_NO),
+    ],
+)
+def test_codes_come_from_the_code_lists(rows, table, column, allowed):
+    values = {v for (v,) in rows(table, column)} - {None}
+    assert values
+    assert values <= allowed, values - allowed
+
+
+def test_json_columns_hold_json(rows):
+    import json
+
+    factors = [
+        json.loads(v) for (v,) in rows("ssd_assessment_factors", "cinf_assessment_factors_json")
+    ]
+    assert all(isinstance(f, list) and f for f in factors)
+    outcomes = [json.loads(v) for (v,) in rows("ssd_contacts", "cont_contact_outcome_json")]
+    assert {o["NEW_REFERRAL_FLAG"] for o in outcomes} == {"Y", "N"}
+
+
+def test_the_record_reaches_back_a_year_before_the_years_asked_for(rows, small):
+    first = small.window_start
+    contacts = [d for (d,) in rows("ssd_contacts", "cont_contact_date")]
+    assert min(contacts) >= date(first.year - 1, first.month, first.day)
+    # Children in care at the start came into care long before.
+    entered = [d for (d,) in rows("ssd_cla_episodes", "clae_entered_care_date")]
+    assert min(entered) < date(first.year - 5, 1, 1)
