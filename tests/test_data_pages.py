@@ -1,5 +1,7 @@
 """The Data section and syncing the organisation from the live snapshot."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -133,3 +135,43 @@ def test_sync_from_the_live_snapshot_reads_its_configuration(live, db):
     result = sync_from_live_snapshot()
     assert OrgUnit.objects.filter(source_id="T1", kind="team").exists()
     assert result.units_created == 3
+
+
+def test_a_caseload_lists_the_allocated_children_and_logs_them(tmp_path, monkeypatch, db):
+    import pyarrow as pa
+
+    from casegrip.model.schema import conform
+    from casegrip.web.accounts import actions
+
+    monkeypatch.setenv("CASEGRIP_HOME", str(tmp_path))
+    data = extract()
+    data.tables["ssd_professionals"] = conform(
+        "ssd_professionals",
+        pa.table({"prof_professional_id": ["W1"], "prof_professional_department": ["T1"]}),
+    )
+    data.tables["ssd_involvements"] = conform(
+        "ssd_involvements",
+        pa.table(
+            {
+                "invo_involvements_id": ["I1", "I2", "I3"],
+                "invo_professional_id": ["W1", "W1", "W1"],
+                "invo_professional_role_id": ["CW", "CW", "IRO"],
+                "invo_person_id": ["C0", "C1", "C2"],
+                "invo_involvement_start_date": pa.array(
+                    [date(2024, 1, 1), date(2023, 1, 1), date(2024, 1, 1)], pa.date32()
+                ),
+                "invo_involvement_end_date": pa.array([None, date(2024, 2, 1), None], pa.date32()),
+            }
+        ),
+    )
+    import_extract(data, config=CONFIG, source_path="test")
+    sync_from_live_snapshot()
+    worker = StaffMember.objects.get(professional_id="W1")
+    manager = actions.create_user(username="tm", password="a-long-test-passphrase")
+    actions.assign_role(user=manager, role="team-manager", unit=worker.unit)
+
+    page = client_for(manager).get(reverse("workforce:caseload", args=[worker.pk]))
+
+    assert page.status_code == 200
+    assert [c["child_id"] for c in page.context["children"]] == ["C0"]  # C1 ended, C2 is IRO
+    assert AccessLog.objects.get(user=manager).child_ids == ["C0"]

@@ -151,7 +151,7 @@ def _read_file(
             )
     selects.append(f"{row_number} AS {SOURCE_ROW}")
     data = con.execute(
-        f"SELECT {', '.join(selects)} FROM {source} ORDER BY {SOURCE_ROW}", params
+        f"SELECT {', '.join(selects)} FROM {source}", params
     ).to_arrow_table()
     if problems:
         for row, field, kind, value in con.execute(

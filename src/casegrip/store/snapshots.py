@@ -181,12 +181,18 @@ def _build(
 ) -> Provenance:
     as_at = extract.extract_date or date.today()
     con = quiet_connection(str(partial / DATABASE_FILE))
+    # Rows carry their source row number, so the engine need not keep insertion order: loading
+    # is then parallel and much faster.
+    con.execute("SET preserve_insertion_order = false")
     try:
         names = sorted(TABLES)
         for done, name in enumerate(names):
             progress("Loading tables", done, len(names))
             data = extract.tables.get(name)
-            data = empty(name) if data is None else conform(name, data)
+            if data is None:
+                data = empty(name)
+            elif data.schema != TABLES[name].arrow_schema():
+                data = conform(name, data)
             con.register("incoming", data)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
             con.unregister("incoming")
@@ -363,3 +369,41 @@ def read_table(snapshot: LiveSnapshot, name: str) -> pa.Table:
         return con.table(name).to_arrow_table()
     finally:
         con.close()
+
+
+def query(snapshot: LiveSnapshot, sql: str, params: list) -> list[dict]:
+    """Rows of a read-only query on a snapshot, whichever engine keeps it.
+
+    ``sql`` names tables as ``{schema}.table`` and uses ``$1, $2...`` style ``?`` placeholders."""
+    if snapshot.engine == "postgres":
+        with pg.connect(postgres_url()) as conn:
+            cursor = conn.execute(
+                sql.replace("{schema}", pg.quote(snapshot.location)).replace("?", "%s"), params
+            )
+            columns = [c.name for c in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    con = quiet_connection(snapshot.location, read_only=True)
+    try:
+        cursor = con.execute(sql.replace("{schema}.", ""), params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def allocated_children(
+    snapshot: LiveSnapshot, professional_id: str, roles: list[str], as_at: date
+) -> list[dict]:
+    """The children allocated to a worker at a date (open involvements in the given roles)."""
+    placeholders = ", ".join("?" for _ in roles)
+    return query(
+        snapshot,
+        "SELECT invo_person_id AS child_id, min(invo_involvement_start_date) AS since, "
+        "string_agg(DISTINCT invo_referral_id, ', ') AS referrals "
+        "FROM {schema}.ssd_involvements "
+        f"WHERE invo_professional_id = ? AND invo_professional_role_id IN ({placeholders}) "
+        "AND invo_involvement_start_date <= ? "
+        "AND (invo_involvement_end_date IS NULL OR invo_involvement_end_date > ?) "
+        "GROUP BY invo_person_id ORDER BY since, child_id",
+        [professional_id, *roles, as_at, as_at],
+    )

@@ -7,6 +7,7 @@ longer in the case record are marked inactive, never deleted.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -34,7 +35,7 @@ class SyncResult:
         )
         if self.staff_without_team:
             text += (
-                f" {len(self.staff_without_team)} staff belong to teams missing from the "
+                f" {len(self.staff_without_team)} staff belong to units missing from the "
                 "authority configuration and were left out."
             )
         return text
@@ -77,21 +78,26 @@ def sync_organisation(config: AuthorityConfig, professionals: list[dict]) -> Syn
         authority.name = config.name
         authority.save(update_fields=["name"])
         result.units_updated += 1
-    teams: dict[str, OrgUnit] = {}
+    # Staff may sit in any unit: managers in services and localities, workers in teams.
+    units: dict[str, OrgUnit] = {}
     for service in config.services:
-        service_unit = _unit("service", service.id, service.name, authority, result)
+        service_unit = units[service.id] = _unit(
+            "service", service.id, service.name, authority, result
+        )
         for team in service.teams:
-            teams[team.id] = _unit("team", team.id, team.name, service_unit, result)
+            units[team.id] = _unit("team", team.id, team.name, service_unit, result)
         for locality in service.localities:
-            locality_unit = _unit("locality", locality.id, locality.name, service_unit, result)
+            locality_unit = units[locality.id] = _unit(
+                "locality", locality.id, locality.name, service_unit, result
+            )
             for team in locality.teams:
-                teams[team.id] = _unit("team", team.id, team.name, locality_unit, result)
+                units[team.id] = _unit("team", team.id, team.name, locality_unit, result)
 
     seen: set[str] = set()
     existing = {s.professional_id: s for s in StaffMember.objects.exclude(professional_id="")}
     for row in professionals:
         pid = str(row.get("prof_professional_id") or "")
-        team = teams.get(str(row.get("prof_professional_department") or ""))
+        team = units.get(str(row.get("prof_professional_department") or ""))
         if not pid:
             continue
         if team is None:
@@ -106,7 +112,7 @@ def sync_organisation(config: AuthorityConfig, professionals: list[dict]) -> Syn
             "swe_registration": str(row.get("prof_social_worker_registration_no") or ""),
             "is_asye": "asye" in title.lower() or "newly qualified" in title.lower(),
             "is_agency": str(row.get("prof_agency_worker_flag") or "").upper() == "Y",
-            "fte": row.get("prof_full_time_equivalency") or 1,
+            "fte": Decimal(str(round(float(row.get("prof_full_time_equivalency") or 1), 2))),
             "active": True,
         }
         member = existing.get(pid)

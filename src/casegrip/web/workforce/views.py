@@ -1,9 +1,13 @@
+from datetime import date
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from casegrip.store.live import live_snapshot
+from casegrip.config import load_config
+from casegrip.store.live import live_snapshot, snapshots_dir
+from casegrip.store.snapshots import allocated_children
 from casegrip.web.accounts.access import CaseloadView, UnitView, check, grants
 from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.roles import Permission
@@ -54,13 +58,31 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _allocated(snapshot, worker: StaffMember) -> list[dict]:
+    """The worker's children at the extract date, from the live snapshot."""
+    if snapshot is None or not worker.professional_id:
+        return []
+    config = load_config(snapshots_dir() / snapshot.snapshot_id / "authority.yaml")
+    return allocated_children(
+        snapshot,
+        worker.professional_id,
+        config.involvement_roles.allocated_social_worker,
+        date.fromisoformat(snapshot.extract_date),
+    )
+
+
 def caseload(request: HttpRequest, pk: int) -> HttpResponse:
     """The children allocated to one worker: child-level, so scope-checked and logged."""
     worker = get_object_or_404(StaffMember.objects.select_related("unit"), pk=pk)
     check(request, CaseloadView(worker), what="worker caseload")
     snapshot = live_snapshot()
-    children: list[str] = []  # filled from the live snapshot once the case record lands
-    record_access(request, what="worker caseload", unit=worker.unit, child_ids=children)
+    children = _allocated(snapshot, worker)
+    record_access(
+        request,
+        what="worker caseload",
+        unit=worker.unit,
+        child_ids=[c["child_id"] for c in children],
+    )
     if grants(request).may_see(UnitView(worker.unit)):
         crumbs = _breadcrumbs(worker.unit, request)
         crumbs[-1]["href"] = reverse("workforce:unit", args=[worker.unit.pk])
