@@ -5,6 +5,7 @@ import os
 import platform
 import shutil
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -495,6 +496,167 @@ def synth(
         if failures:
             err.print(f"[red]{failures} measure(s) outside tolerance.[/red]")
             raise typer.Exit(1)
+
+
+measures_app = typer.Typer(help="The indicator catalogue: list, run and explain measures.")
+app.add_typer(measures_app, name="measures")
+
+
+def _live_frame(engine: str | None, windows_for):
+    """A frame on the live snapshot, or a clear message when there is none."""
+    from casegrip.config import load_config
+    from casegrip.engines.connect import connect
+    from casegrip.measures.frame import Frame
+    from casegrip.store.live import live_snapshot, snapshots_dir
+
+    live = live_snapshot()
+    if live is None:
+        err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
+        raise typer.Exit(2)
+    config = load_config(snapshots_dir() / live.snapshot_id / "authority.yaml")
+    chosen = engine or live.engine
+    if chosen == "postgres" and live.engine != "postgres":
+        err.print("[red]The live snapshot is kept in DuckDB; use --engine duckdb or spark.[/red]")
+        raise typer.Exit(2)
+    connection = connect(chosen, snapshot=live)
+    return Frame(connection, windows_for(date.fromisoformat(live.extract_date)), config)
+
+
+def _windows(as_at, period, months):
+    from casegrip.measures.frame import Window, monthly_windows
+
+    def make(extract_date: date):
+        if as_at:
+            return [Window(as_at.date(), as_at.date())]
+        if period:
+            return [Window(period[0].date(), period[1].date())]
+        return monthly_windows(extract_date, months)
+
+    return make
+
+
+@measures_app.command("list")
+def measures_list() -> None:
+    """Every measure in the catalogue."""
+    from casegrip.measures.catalogue import MEASURES
+
+    table = Table(title=f"{len(MEASURES)} measures")
+    table.add_column("Id", no_wrap=True)
+    for column in ("Name", "Group", "Time"):
+        table.add_column(column)
+    for m in MEASURES:
+        table.add_row(m.id, m.name, m.group, m.time.value)
+    console.print(table)
+
+
+@measures_app.command("run")
+def measures_run(
+    measure_id: str,
+    as_at: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    period: Annotated[
+        tuple[datetime, datetime] | None, typer.Option(formats=["%Y-%m-%d"], help="START END")
+    ] = None,
+    months: Annotated[int, typer.Option(help="Monthly points up to the extract date.")] = 1,
+    by: Annotated[str | None, typer.Option(help="A breakdown: team, locality, worker...")] = None,
+    engine: Annotated[str | None, typer.Option(help="duckdb, postgres or spark.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """The measure's value, numerator and denominator, for a date, a period or each month."""
+    import csv
+    import json
+    import sys
+
+    from casegrip.measures.catalogue import get
+    from casegrip.measures.runner import judge, run
+
+    try:
+        measure = get(measure_id)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+    frame = _live_frame(engine, _windows(as_at, period, months))
+    try:
+        points = run(measure, frame, by=by)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        frame.connection.close()
+    rows = [
+        {
+            "measure": measure.id,
+            "window_end": p.window_end.isoformat(),
+            "group": p.group,
+            "numerator": p.numerator,
+            "denominator": p.denominator,
+            "value": p.value,
+            "rag": judge(measure, p).value,
+        }
+        for p in points
+    ]
+    if output == "json":
+        print(json.dumps(rows, indent=2))
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["measure"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=f"{measure.name} ({measure.unit or measure.kind.value})")
+        for column in ("Up to", by or "authority", "Numerator", "Denominator", "Value", "RAG"):
+            table.add_column(column)
+        for r in rows:
+            value = "" if r["value"] is None else f"{r['value']:,}"
+            table.add_row(
+                r["window_end"],
+                r["group"],
+                str(r["numerator"]),
+                str(r["denominator"]),
+                value,
+                r["rag"],
+            )
+        console.print(table)
+
+
+@measures_app.command("explain")
+def measures_explain(
+    measure_id: str,
+    engine: Annotated[str, typer.Option(help="duckdb, postgres or spark.")] = "duckdb",
+) -> None:
+    """The definition in plain English, the primitives, and the SQL for an engine."""
+    from casegrip.measures.catalogue import get
+    from casegrip.measures.frame import Window
+    from casegrip.measures.primitives import PRIMITIVES
+    from casegrip.measures.runner import aggregate, evaluate
+
+    try:
+        measure = get(measure_id)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"[bold]{measure.name}[/bold] ({measure.id})")
+    console.print(measure.description)
+    facts = {
+        "Group": measure.group,
+        "Time": measure.time.value,
+        "Kind": measure.kind.value,
+        "Polarity": measure.polarity.value,
+        "Timescale": measure.timescale or "-",
+        "Source": measure.source,
+        "England": ", ".join(f"{y}: {v}" for y, v in sorted(measure.published.england.items()))
+        or "-",
+    }
+    for key, value in facts.items():
+        console.print(f"  {key}: {value}")
+    console.print("Primitives every measure is built from:")
+    for primitive in PRIMITIVES:
+        console.print(f"  {primitive.name}: {primitive.meaning}")
+    frame = _live_frame(engine, lambda d: [Window(d.replace(day=1), d)])
+    try:
+        expr = aggregate(measure, evaluate(measure, frame), frame)
+        console.print(f"SQL for {engine}:")
+        print(frame.connection.sql(expr))
+    finally:
+        frame.connection.close()
 
 
 def _version(package: str) -> str:

@@ -150,9 +150,7 @@ def _read_file(
                 f"FROM {source} WHERE {unreadable}"
             )
     selects.append(f"{row_number} AS {SOURCE_ROW}")
-    data = con.execute(
-        f"SELECT {', '.join(selects)} FROM {source}", params
-    ).to_arrow_table()
+    data = con.execute(f"SELECT {', '.join(selects)} FROM {source}", params).to_arrow_table()
     if problems:
         for row, field, kind, value in con.execute(
             " UNION ALL ".join(problems) + " ORDER BY row, field", params
