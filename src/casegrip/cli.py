@@ -535,6 +535,16 @@ def _windows(as_at, period, months):
     return make
 
 
+def _measure(measure_id: str):
+    from casegrip.measures.catalogue import get
+
+    try:
+        return get(measure_id)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+
+
 @measures_app.command("list")
 def measures_list() -> None:
     """Every measure in the catalogue."""
@@ -566,14 +576,9 @@ def measures_run(
     import json
     import sys
 
-    from casegrip.measures.catalogue import get
     from casegrip.measures.runner import judge, run
 
-    try:
-        measure = get(measure_id)
-    except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(2) from exc
+    measure = _measure(measure_id)
     frame = _live_frame(engine, _windows(as_at, period, months))
     try:
         points = run(measure, frame, by=by)
@@ -623,16 +628,11 @@ def measures_explain(
     engine: Annotated[str, typer.Option(help="duckdb, postgres or spark.")] = "duckdb",
 ) -> None:
     """The definition in plain English, the primitives, and the SQL for an engine."""
-    from casegrip.measures.catalogue import get
     from casegrip.measures.frame import Window
     from casegrip.measures.primitives import PRIMITIVES
     from casegrip.measures.runner import aggregate, evaluate
 
-    try:
-        measure = get(measure_id)
-    except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(2) from exc
+    measure = _measure(measure_id)
     console.print(f"[bold]{measure.name}[/bold] ({measure.id})")
     console.print(measure.description)
     facts = {

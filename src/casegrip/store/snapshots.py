@@ -359,11 +359,10 @@ def read_table(snapshot: LiveSnapshot, name: str) -> pa.Table:
     if name not in TABLES:
         raise KeyError(f"{name!r} is not a table of the canonical case record")
     if snapshot.engine == "postgres":
-        with pg.connect(postgres_url()) as conn:
-            cursor = conn.execute(f"SELECT * FROM {pg.quote(snapshot.location)}.{pg.quote(name)}")
-            columns = [c.name for c in cursor.description]
-            rows = cursor.fetchall()
-        return conform(name, pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
+        rows = query(snapshot, f"SELECT * FROM {{schema}}.{pg.quote(name)}", [])
+        if not rows:
+            return empty(name)
+        return conform(name, pa.Table.from_pylist(rows))
     con = quiet_connection(snapshot.location, read_only=True)
     try:
         return con.table(name).to_arrow_table()
@@ -374,7 +373,7 @@ def read_table(snapshot: LiveSnapshot, name: str) -> pa.Table:
 def query(snapshot: LiveSnapshot, sql: str, params: list) -> list[dict]:
     """Rows of a read-only query on a snapshot, whichever engine keeps it.
 
-    ``sql`` names tables as ``{schema}.table`` and uses ``$1, $2...`` style ``?`` placeholders."""
+    ``sql`` names tables as ``{schema}.table`` and takes its parameters as ``?``."""
     if snapshot.engine == "postgres":
         with pg.connect(postgres_url()) as conn:
             cursor = conn.execute(
