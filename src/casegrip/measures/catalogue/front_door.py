@@ -27,13 +27,21 @@ def _contact_conversion(frame: Frame):
     )
 
 
-def _referrals(frame: Frame):
-    t = _referrals_in_window(frame)
+def _referral_rows(t, **columns):
+    """Rows about referrals, attributed to the referral's own team and worker."""
     return rows(
         t,
         child_id=t.cine_person_id,
         team_id=t.cine_referral_team,
         worker_id=t.cine_referral_worker_id,
+        **columns,
+    )
+
+
+def _referrals(frame: Frame):
+    t = _referrals_in_window(frame)
+    return _referral_rows(
+        t,
         in_numerator=True,
         reason=ibis.literal("referral received in the period"),
     )
@@ -81,11 +89,8 @@ def _rereferrals(frame: Frame):
 def _referral_nfa(frame: Frame):
     t = _referrals_in_window(frame)
     nfa = is_yes(t.cine_referral_nfa)
-    return rows(
+    return _referral_rows(
         t,
-        child_id=t.cine_person_id,
-        team_id=t.cine_referral_team,
-        worker_id=t.cine_referral_worker_id,
         in_numerator=nfa,
         reason=yes_no_reason(nfa, "referral marked no further action", "referral went further"),
     )
@@ -94,11 +99,8 @@ def _referral_nfa(frame: Frame):
 def _assessed_not_in_need(frame: Frame):
     t = _referrals_in_window(frame)
     not_in_need = t.cine_close_reason.isin(["RC8", "RC9"]).fill_null(False)
-    return rows(
+    return _referral_rows(
         t,
-        child_id=t.cine_person_id,
-        team_id=t.cine_referral_team,
-        worker_id=t.cine_referral_worker_id,
         in_numerator=not_in_need,
         reason=yes_no_reason(
             not_in_need, "closed after assessment as not in need (RC8/RC9)", "not closed so"
@@ -113,14 +115,22 @@ def _authorised_assessments(frame: Frame):
     )
 
 
-def _assessment_timeliness(frame: Frame):
-    t = _authorised_assessments(frame)
-    on_time = (t.duration <= 45).fill_null(False)
+def _assessment_rows(t, **columns):
+    """Rows about assessments, attributed to the assessment's own team and worker."""
     return rows(
         t,
         child_id=t.cina_person_id,
         team_id=t.cina_assessment_team,
         worker_id=t.cina_assessment_worker_id,
+        **columns,
+    )
+
+
+def _assessment_timeliness(frame: Frame):
+    t = _authorised_assessments(frame)
+    on_time = (t.duration <= 45).fill_null(False)
+    return _assessment_rows(
+        t,
         in_numerator=on_time,
         value=t.duration,
         reason=ibis.ifelse(
@@ -134,11 +144,8 @@ def _assessment_timeliness(frame: Frame):
 def _assessment_duration(frame: Frame):
     t = _authorised_assessments(frame)
     known = t.duration.notnull()
-    return rows(
+    return _assessment_rows(
         t,
-        child_id=t.cina_person_id,
-        team_id=t.cina_assessment_team,
-        worker_id=t.cina_assessment_worker_id,
         in_denominator=known,
         in_numerator=known,
         value=t.duration,
@@ -149,11 +156,8 @@ def _assessment_duration(frame: Frame):
 def _assessment_child_seen(frame: Frame):
     t = frame.in_window(frame.table("ssd_cin_assessments"), "cina_assessment_auth_date")
     seen = is_yes(t.cina_assessment_child_seen)
-    return rows(
+    return _assessment_rows(
         t,
-        child_id=t.cina_person_id,
-        team_id=t.cina_assessment_team,
-        worker_id=t.cina_assessment_worker_id,
         in_numerator=seen,
         reason=yes_no_reason(
             seen, "child seen during the assessment", "child not recorded as seen"
@@ -175,11 +179,8 @@ def _open_assessments(frame: Frame):
 def _assessments_open_over_45wd(frame: Frame):
     t = _open_assessments(frame)
     late = (t.age > 45).fill_null(False)
-    return rows(
+    return _assessment_rows(
         t,
-        child_id=t.cina_person_id,
-        team_id=t.cina_assessment_team,
-        worker_id=t.cina_assessment_worker_id,
         in_numerator=late,
         value=t.age,
         reason=ibis.ifelse(
