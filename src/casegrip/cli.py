@@ -453,11 +453,9 @@ def quality(
         table.add_row(code, titles.get(code, code), f"{counts.get(code, 0):,}")
     console.print(table)
     if out:
-        import shutil as _shutil
+        from casegrip.store.snapshots import findings_path
 
-        from casegrip.store.live import snapshots_dir
-
-        _shutil.copyfile(snapshots_dir() / live.snapshot_id / "findings.csv", out)
+        shutil.copyfile(findings_path(live.snapshot_id), out)
         console.print(f"Wrote {findings.num_rows:,} findings to {out}")
 
 
@@ -504,16 +502,16 @@ app.add_typer(measures_app, name="measures")
 
 def _live_frame(engine: str | None, windows_for):
     """A frame on the live snapshot, or a clear message when there is none."""
-    from casegrip.config import load_config
     from casegrip.engines.connect import connect
     from casegrip.measures.frame import Frame
-    from casegrip.store.live import live_snapshot, snapshots_dir
+    from casegrip.store.live import live_snapshot
+    from casegrip.store.snapshots import snapshot_config
 
     live = live_snapshot()
     if live is None:
         err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
         raise typer.Exit(2)
-    config = load_config(snapshots_dir() / live.snapshot_id / "authority.yaml")
+    config = snapshot_config(live)
     chosen = engine or live.engine
     if chosen == "postgres" and live.engine != "postgres":
         err.print("[red]The live snapshot is kept in DuckDB; use --engine duckdb or spark.[/red]")

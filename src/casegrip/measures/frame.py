@@ -55,10 +55,6 @@ class Frame:
         self.config = config
         self._windows = None
 
-    @property
-    def engine(self) -> str:
-        return self.connection.name
-
     def table(self, name: str) -> ir.Table:
         return self.connection.table(name)
 

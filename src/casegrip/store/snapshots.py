@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 
 from casegrip import __version__
 from casegrip.calendar import WorkingCalendar
-from casegrip.config import AuthorityConfig, dump_config
+from casegrip.config import AuthorityConfig, dump_config, load_config
 from casegrip.engines import postgres as pg
 from casegrip.engines import postgres_url
 from casegrip.engines.duck import quiet_connection
@@ -32,6 +32,8 @@ from casegrip.store import checks
 from casegrip.store.live import LiveSnapshot, live_snapshot, set_live, snapshots_dir
 
 DATABASE_FILE = "case_record.duckdb"
+CONFIG_FILE = "authority.yaml"
+FINDINGS_FILE = "findings.csv"
 PG_PREFIX = "casegrip_snapshot_"
 PG_BUILDING = "casegrip_building_"
 Progress = Callable[[str, int, int], None]  # step, done, total
@@ -210,9 +212,7 @@ def _build(
         con.register("incoming", everything)
         con.execute("CREATE TABLE _findings AS SELECT * FROM incoming")
         con.unregister("incoming")
-        checks.write_findings_csv(
-            everything.select(list(FINDING_COLUMNS)), partial / "findings.csv"
-        )
+        checks.write_findings_csv(everything.select(list(FINDING_COLUMNS)), partial / FINDINGS_FILE)
         progress("Checking data quality", 1, 1)
         _maybe_fail(fail_after, "checks")
 
@@ -224,7 +224,7 @@ def _build(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    (partial / "authority.yaml").write_text(dump_config(config))
+    (partial / CONFIG_FILE).write_text(dump_config(config))
     return Provenance(
         snapshot_id=snapshot_id,
         source=extract.source,
@@ -343,8 +343,18 @@ def open_snapshot(snapshot: LiveSnapshot | None = None, home: Path | None = None
     return quiet_connection(snapshot.location, read_only=True)
 
 
+def findings_path(snapshot_id: str, home: Path | None = None) -> Path:
+    """The CSV of every finding of a snapshot."""
+    return snapshots_dir(home) / snapshot_id / FINDINGS_FILE
+
+
+def snapshot_config(snapshot: LiveSnapshot, home: Path | None = None) -> AuthorityConfig:
+    """The authority configuration a snapshot was imported with."""
+    return load_config(snapshots_dir(home) / snapshot.snapshot_id / CONFIG_FILE)
+
+
 def read_findings(snapshot_id: str, home: Path | None = None) -> pa.Table:
-    path = snapshots_dir(home) / snapshot_id / "findings.csv"
+    path = findings_path(snapshot_id, home)
     return pacsv.read_csv(
         path,
         convert_options=pacsv.ConvertOptions(

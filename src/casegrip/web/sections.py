@@ -24,5 +24,11 @@ def render_section(request: HttpRequest, app: str, **context: object) -> HttpRes
     return render(
         request,
         f"{app}/index.html",
-        {"section": section, "snapshot": live_snapshot(), "grants": grants(request), **context},
+        {
+            "section": section,
+            "grants": grants(request),
+            **context,
+            # A view that already read the live pointer passes it, so it is read once.
+            "snapshot": context["snapshot"] if "snapshot" in context else live_snapshot(),
+        },
     )

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from casegrip.model.findings import SOURCE_RULE_TITLES
 from casegrip.store import checks
-from casegrip.store.live import live_snapshot, snapshots_dir
-from casegrip.store.snapshots import history, list_snapshots, read_findings
+from casegrip.store.live import live_snapshot
+from casegrip.store.snapshots import findings_path, history, list_snapshots, read_findings
 from casegrip.web.accounts.access import grants
 from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.models import AccessLog
@@ -46,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render_section(
         request,
         "data",
+        snapshot=live,
         provenance=provenance,
         row_counts=sorted(provenance.row_counts.items()) if provenance else [],
         quality=counts,
@@ -99,9 +100,8 @@ def quality(request: HttpRequest) -> HttpResponse:
 def quality_csv(request: HttpRequest) -> FileResponse:
     live = _require_findings(request)
     record_access(request, what="data-quality findings CSV", action=AccessLog.Action.EXPORT)
-    path = snapshots_dir() / live.snapshot_id / "findings.csv"
     return FileResponse(
-        path.open("rb"),
+        findings_path(live.snapshot_id).open("rb"),
         as_attachment=True,
         filename=f"casegrip-findings-{live.snapshot_id}.csv",
         content_type="text/csv",

@@ -1,7 +1,5 @@
 """Changes to the organisation tree. Each runs in one transaction."""
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -81,8 +79,3 @@ def load_plan(plan: OrganisationPlan) -> OrgUnit:
             is_asye=person.is_asye,
         )
     return authority
-
-
-def teams_under(unit: OrgUnit) -> Iterable[OrgUnit]:
-    """The teams at or below a unit, in tree order."""
-    return unit.descendants().filter(kind=UnitKind.TEAM)

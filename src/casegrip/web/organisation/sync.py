@@ -143,12 +143,11 @@ def sync_organisation(config: AuthorityConfig, professionals: list[dict]) -> Syn
 
 def sync_from_live_snapshot() -> SyncResult:
     """Sync from the live snapshot's configuration and professionals."""
-    from casegrip.config import load_config
-    from casegrip.store.live import live_snapshot, snapshots_dir
-    from casegrip.store.snapshots import read_table
+    from casegrip.store.live import live_snapshot
+    from casegrip.store.snapshots import read_table, snapshot_config
 
     live = live_snapshot()
     if live is None:
         raise LookupError("No snapshot has been imported yet.")
-    config = load_config(snapshots_dir() / live.snapshot_id / "authority.yaml")
+    config = snapshot_config(live)
     return sync_organisation(config, read_table(live, "ssd_professionals").to_pylist())

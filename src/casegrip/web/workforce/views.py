@@ -5,9 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from casegrip.config import load_config
-from casegrip.store.live import live_snapshot, snapshots_dir
-from casegrip.store.snapshots import allocated_children
+from casegrip.store.live import live_snapshot
+from casegrip.store.snapshots import allocated_children, snapshot_config
 from casegrip.web.accounts.access import CaseloadView, UnitView, check, grants
 from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.roles import Permission
@@ -62,7 +61,7 @@ def _allocated(snapshot, worker: StaffMember) -> list[dict]:
     """The worker's children at the extract date, from the live snapshot."""
     if snapshot is None or not worker.professional_id:
         return []
-    config = load_config(snapshots_dir() / snapshot.snapshot_id / "authority.yaml")
+    config = snapshot_config(snapshot)
     return allocated_children(
         snapshot,
         worker.professional_id,
