@@ -173,3 +173,17 @@ def test_ssd_tables_in_a_postgresql_schema(pg_engine_url):
             conn.execute("DROP SCHEMA ssd_source_test CASCADE")
     assert extract.source == "ssd_postgres"
     assert extract.tables["ssd_person"].column("pers_dob").to_pylist() == [date(2015, 6, 1), None]
+
+
+def test_an_empty_text_is_missing_in_both_formats_and_csv_text_is_trimmed(tmp_path):
+    pq.write_table(
+        pa.table({"cppv_cp_visit_id": ["V1", "", "V3 "]}), tmp_path / "ssd_cp_visits.parquet"
+    )
+    write(tmp_path, "ssd_person.csv", "pers_person_id,pers_sex\n 1 ,F\n2,\n")
+    extract = read_ssd_folder(tmp_path)
+    # Parquet text is typed: kept as the system holds it, an empty one is missing.
+    visits = extract.tables["ssd_cp_visits"].column("cppv_cp_visit_id").to_pylist()
+    assert visits == ["V1", None, "V3 "]
+    person = extract.tables["ssd_person"]
+    assert person.column("pers_person_id").to_pylist() == ["1", "2"]
+    assert person.column("pers_sex").to_pylist() == ["F", None]

@@ -25,7 +25,7 @@ from casegrip.config import AuthorityConfig, dump_config, load_config
 from casegrip.engines import postgres as pg
 from casegrip.engines import postgres_url
 from casegrip.engines.duck import quiet_connection
-from casegrip.model.extract import Extract
+from casegrip.model.extract import Extract, HeldTable
 from casegrip.model.findings import FINDING_COLUMNS, Finding
 from casegrip.model.schema import TABLES, conform, empty
 from casegrip.store import checks
@@ -182,15 +182,17 @@ def _build(
     fail_after: str | None,
 ) -> Provenance:
     as_at = extract.extract_date or date.today()
-    con = quiet_connection(str(partial / DATABASE_FILE))
-    # Rows carry their source row number, so the engine need not keep insertion order: loading
-    # is then parallel and much faster.
-    con.execute("SET preserve_insertion_order = false")
+    # The snapshot is built and checked in memory, then written to its file in one step:
+    # loading into memory runs at well over a million rows a second, while DuckDB compresses a
+    # file-backed table row group by row group as it loads; checks also run faster in memory.
+    con = extract.database or quiet_connection(":memory:")
     try:
         names = sorted(TABLES)
         for done, name in enumerate(names):
             progress("Loading tables", done, len(names))
             data = extract.tables.get(name)
+            if isinstance(data, HeldTable):
+                continue  # the source loaded it into this database already
             if data is None:
                 data = empty(name)
             elif data.schema != TABLES[name].arrow_schema():
@@ -221,9 +223,15 @@ def _build(
                 "SELECT rule, count(*) FROM _findings GROUP BY rule ORDER BY rule"
             ).fetchall()
         )
-        con.execute("CHECKPOINT")
+        progress("Writing the snapshot", 0, 1)
+        target = str(partial / DATABASE_FILE).replace("'", "''")
+        con.execute(f"ATTACH '{target}' AS disk")
+        con.execute("COPY FROM DATABASE memory TO disk")
+        con.execute("DETACH disk")
+        progress("Writing the snapshot", 1, 1)
     finally:
         con.close()
+        extract.database = None
     (partial / CONFIG_FILE).write_text(dump_config(config))
     return Provenance(
         snapshot_id=snapshot_id,
