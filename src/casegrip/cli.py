@@ -568,12 +568,21 @@ def measures_run(
     by: Annotated[str | None, typer.Option(help="A breakdown: team, locality, worker...")] = None,
     engine: Annotated[str | None, typer.Option(help="duckdb, postgres or spark.")] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    exact: Annotated[
+        bool,
+        typer.Option(
+            help="Show small counts: skip disclosure control (for analysts, never to publish)."
+        ),
+    ] = False,
 ) -> None:
-    """The measure's value, numerator and denominator, for a date, a period or each month."""
+    """The measure's value, numerator and denominator, for a date, a period or each month.
+
+    Small counts are suppressed (shown as c) as the authority's disclosure rules say."""
     import csv
     import json
     import sys
 
+    from casegrip.measures.disclosure import disclose
     from casegrip.measures.runner import judge, run
 
     measure = _measure(measure_id)
@@ -585,18 +594,20 @@ def measures_run(
         raise typer.Exit(2) from exc
     finally:
         frame.connection.close()
-    rows = [
-        {
-            "measure": measure.id,
-            "window_end": p.window_end.isoformat(),
-            "group": p.group,
-            "numerator": p.numerator,
-            "denominator": p.denominator,
-            "value": p.value,
-            "rag": judge(measure, p).value,
-        }
-        for p in points
-    ]
+    rows = []
+    for p in points:
+        shown = p if exact else disclose(measure, p, frame.config.disclosure)
+        rows.append(
+            {
+                "measure": measure.id,
+                "window_end": p.window_end.isoformat(),
+                "group": p.group,
+                "numerator": shown.numerator,
+                "denominator": shown.denominator,
+                "value": shown.value,
+                "rag": judge(measure, p).value if shown.value == p.value else "",
+            }
+        )
     if output == "json":
         print(json.dumps(rows, indent=2))
     elif output == "csv":
@@ -608,7 +619,8 @@ def measures_run(
         for column in ("Up to", by or "authority", "Numerator", "Denominator", "Value", "RAG"):
             table.add_column(column)
         for r in rows:
-            value = "" if r["value"] is None else f"{r['value']:,}"
+            value = r["value"]
+            value = "" if value is None else f"{value:,}" if isinstance(value, float) else value
             table.add_row(
                 r["window_end"],
                 r["group"],
@@ -655,6 +667,187 @@ def measures_explain(
         print(frame.connection.sql(expr))
     finally:
         frame.connection.close()
+
+
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        envvar="CASEGRIP_USER",
+        help="Your casegrip user name: child-level output is checked against its roles and "
+        "written to the access log.",
+    ),
+]
+
+
+def _child_level_scope(username: str | None, team: str | None, worker: str | None):
+    """The unit a child-level command may show and the user it runs as; refuses clearly."""
+    from casegrip.web.accounts.access import Grants
+    from casegrip.web.accounts.roles import Permission
+    from casegrip.web.organisation.models import OrgUnit, StaffMember
+
+    if not username:
+        err.print(
+            "[red]Child-level output needs --user[/red] (or CASEGRIP_USER): the access log "
+            "must say who saw it."
+        )
+        raise typer.Exit(2)
+    user = _find_user(username)
+    grants = Grants(user)
+    if worker:
+        staff = StaffMember.objects.filter(professional_id=worker).select_related("unit").first()
+        if staff is None:
+            err.print(f"[red]No member of staff with the case-record id {worker!r}.[/red]")
+            raise typer.Exit(2)
+        unit = staff.unit
+    elif team:
+        unit = _find_unit(team)
+    else:
+        tops = grants.top_units(Permission.VIEW_CHILD_RECORDS)
+        if len(tops) > 1:
+            err.print("[red]Say which part of the organisation:[/red] give --team.")
+            raise typer.Exit(2)
+        unit = tops[0] if tops else None
+    if unit is None or not grants.has(Permission.VIEW_CHILD_RECORDS, unit):
+        where = unit or "any part of the organisation"
+        err.print(f"[red]{username} may not see child-level records for {where}.[/red]")
+        raise typer.Exit(2)
+    teams = OrgUnit.objects.filter(path__startswith=unit.path).exclude(source_id="")
+    return user, unit, [u.source_id for u in teams]
+
+
+def _write_rows(rows: list[dict], output: str, title: str, columns: dict[str, str]) -> None:
+    """Rows as JSON, CSV or a table with the given column headings."""
+    import csv
+    import json
+    import sys
+
+    if output == "json":
+        print(json.dumps(rows, indent=2, default=str))
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows({k: r.get(k) for k in columns} for r in rows)
+    else:
+        table = Table(title=title)
+        for heading in columns.values():
+            table.add_column(heading)
+        for r in rows:
+            table.add_row(*("" if r.get(k) is None else str(r.get(k)) for k in columns))
+        console.print(table)
+
+
+@app.command()
+def due(
+    team: Annotated[str | None, typer.Option(help="A team (or service) by name or id.")] = None,
+    worker: Annotated[str | None, typer.Option(help="One worker, by case-record id.")] = None,
+    within: Annotated[int, typer.Option(help="Working days ahead to include.")] = 10,
+    as_at: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Default: the extract date.")
+    ] = None,
+    user: UserOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    settings: SettingsOption = "production",
+) -> None:
+    """Visits, reviews, assessments, conferences and supervision overdue or due soon."""
+    from casegrip.measures.due import RULES, due_items
+    from casegrip.web.accounts.access_log import record_command_access
+
+    _django(settings)
+    who, unit, team_ids = _child_level_scope(user, team, worker)
+    from casegrip.measures.frame import Window
+
+    frame = _live_frame(
+        None,
+        lambda extract_date: (
+            [Window(as_at.date(), as_at.date())] if as_at else [Window(extract_date, extract_date)]
+        ),
+    )
+    day = frame.window_list[0].end
+    try:
+        items = due_items(
+            frame.connection,
+            frame.config,
+            day,
+            within=within,
+            team_ids=None if worker else team_ids,
+            worker_id=worker,
+        )
+    finally:
+        frame.connection.close()
+    record_command_access(
+        who,
+        what=f"Due list for {unit}",
+        command=f"casegrip due --team {team or ''} --worker {worker or ''} --within {within}",
+        unit=unit,
+        child_ids=[i.child_id for i in items if i.child_id],
+    )
+    rows = [i.as_dict() for i in items]
+    overdue = sum(1 for i in items if i.status == "overdue")
+    _write_rows(
+        rows,
+        output,
+        f"{unit}: {overdue} overdue, {len(items) - overdue} due within {within} working days "
+        f"of {day:%-d %B %Y}",
+        {
+            "status": "Status",
+            "due": "Due",
+            "item": "What",
+            "child_id": "Child",
+            "worker_id": "Worker",
+            "last": "Counted from",
+            "how": "How the due date was worked out",
+        },
+    )
+    if output == "table":
+        console.print("Rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()))
+
+
+@measures_app.command("rows")
+def measures_rows(
+    measure_id: str,
+    as_at: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    period: Annotated[
+        tuple[datetime, datetime] | None, typer.Option(formats=["%Y-%m-%d"], help="START END")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="A team (or service) by name or id.")] = None,
+    user: UserOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    settings: SettingsOption = "production",
+) -> None:
+    """The children behind a figure, each with the reason it counts or does not."""
+    from casegrip.measures.runner import child_rows
+    from casegrip.web.accounts.access_log import record_command_access
+
+    measure = _measure(measure_id)
+    _django(settings)
+    who, unit, team_ids = _child_level_scope(user, team, None)
+    frame = _live_frame(None, _windows(as_at, period, 1))
+    try:
+        rows = child_rows(measure, frame, team_ids=None if unit.parent is None else team_ids)
+    finally:
+        frame.connection.close()
+    record_command_access(
+        who,
+        what=f"Children behind {measure.id} for {unit}",
+        command=f"casegrip measures rows {measure.id} --team {team or ''}",
+        unit=unit,
+        child_ids=[r["child_id"] for r in rows],
+    )
+    _write_rows(
+        rows,
+        output,
+        f"{measure.name}: the rows behind the figure ({unit})",
+        {
+            "window_end": "Up to",
+            "child_id": "Child",
+            "team_id": "Team",
+            "worker_id": "Worker",
+            "place": "Counted as",
+            "value": "Value",
+            "reason": "Why",
+        },
+    )
 
 
 def _version(package: str) -> str:

@@ -51,6 +51,13 @@ class VisitFrequencies(Strict):
     cin: int = Field(20, ge=1, le=130)
 
 
+class Disclosure(Strict):
+    """Disclosure control for aggregate figures: small counts could identify a child."""
+
+    threshold: int = Field(5, ge=1, le=100)  # counts from 1 to threshold - 1 are suppressed
+    round_to: int = Field(1, ge=1, le=100)  # disclosed counts rounded to the nearest multiple
+
+
 class AuthorityConfig(Strict):
     name: str
     la_code: Annotated[str, Field(pattern=r"^\d{3}$")]  # DfE local authority code, e.g. 352
@@ -60,6 +67,7 @@ class AuthorityConfig(Strict):
     visit_frequency_working_days: VisitFrequencies = Field(default_factory=VisitFrequencies)
     closure_days: list[date] = Field(default_factory=list)
     snapshots_to_keep: int = Field(5, ge=1, le=100)
+    disclosure: Disclosure = Field(default_factory=Disclosure)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "AuthorityConfig":

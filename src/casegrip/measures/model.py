@@ -37,6 +37,9 @@ class Kind(StrEnum):
     COUNT = "count"  # numerator rows
     MEDIAN = "median"  # median of ``value`` over the denominator rows
     MEAN = "mean"  # mean of ``value`` over the denominator rows
+    # numerator rows per unit of ``value`` summed over the denominator rows: children per FTE
+    # social worker, where each worker's row carries their FTE as its value
+    RATIO = "ratio"
 
 
 # Every rows function returns these columns (and may add breakdown columns of its own, such as
@@ -133,4 +136,5 @@ class Measure:
             Kind.COUNT: "children",
             Kind.MEDIAN: "",
             Kind.MEAN: "",
+            Kind.RATIO: "",
         }[self.kind]

@@ -118,6 +118,8 @@ def aggregate(measure: Measure, rows: ir.Table, frame: Frame, by: str | None = N
         metrics["value"] = median(ibis.ifelse(in_den, grouped.value, ibis.null()))
     elif measure.kind is Kind.MEAN:
         metrics["value"] = ibis.ifelse(in_den, grouped.value, ibis.null()).mean()
+    elif measure.kind is Kind.RATIO:
+        metrics["value"] = ibis.ifelse(in_den, grouped.value, ibis.null()).sum()
     return grouped.group_by(["window_end", "grp"]).aggregate(**metrics)
 
 
@@ -129,6 +131,9 @@ def _value(measure: Measure, row: dict, population: int) -> float | None:
         return round(row["numerator"] / population * 10_000, 1)
     if measure.kind is Kind.COUNT:
         return float(row["numerator"])
+    if measure.kind is Kind.RATIO:
+        per = row.get("value")
+        return round(row["numerator"] / float(per), 1) if per else None
     value = row.get("value")
     return None if value is None else round(float(value), 1)
 
@@ -162,6 +167,31 @@ def _fill_empty_windows(points: list[Point], frame: Frame, by: str | None) -> li
         Point(w.end, grp, 0, 0, None) for w in frame.window_list if w.end not in have
     ]
     return sorted(filled, key=lambda p: p.window_end)
+
+
+def place(in_numerator: bool, in_denominator: bool) -> str:
+    """Where a row stands in its figure, in words."""
+    if in_numerator and in_denominator:
+        return "numerator"
+    if in_denominator:
+        return "denominator only"
+    if in_numerator:
+        return "counted"  # counts, rates per 10,000: numerator rows only
+    return "excluded"
+
+
+def child_rows(measure: Measure, frame: Frame, team_ids: list[str] | None = None) -> list[dict]:
+    """The rows behind a figure (drill-down), each with its team, worker, place and reason;
+    only the given teams' rows when ``team_ids`` is set."""
+    rows = evaluate(measure, frame)
+    if team_ids is not None:
+        rows = rows.filter(rows.team_id.isin(team_ids))
+    ordered = rows.order_by(["window_end", "team_id", "worker_id", "child_id"])
+    out = []
+    for row in frame.connection.to_pylist(ordered):
+        row["place"] = place(bool(row["in_numerator"]), bool(row["in_denominator"]))
+        out.append(row)
+    return out
 
 
 def judge(measure: Measure, point: Point) -> Rag:

@@ -46,3 +46,23 @@ def record_refusal(request: HttpRequest, target: object, *, what: str) -> Access
                 request, what=what, action=AccessLog.Action.DENIED, unit=worker.unit
             )
     return None
+
+
+def record_command_access(
+    user,
+    *,
+    what: str,
+    command: str,
+    action: str = AccessLog.Action.EXPORT,
+    unit: OrgUnit | None = None,
+    child_ids: Iterable[str] = (),
+) -> AccessLog:
+    """Record child-level output of a command-line tool, which runs as a casegrip user too."""
+    return AccessLog.objects.create(
+        user=user,
+        action=action,
+        what=what[:200],
+        path=f"cli: {command}"[:500],
+        unit=unit,
+        child_ids=sorted(set(child_ids)),
+    )
