@@ -5,7 +5,7 @@ import os
 import platform
 import shutil
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -667,6 +667,99 @@ def measures_explain(
         print(frame.connection.sql(expr))
     finally:
         frame.connection.close()
+
+
+published_app = typer.Typer(help="Published DfE statistics to compare the authority with.")
+app.add_typer(published_app, name="published")
+
+
+@published_app.command("import")
+def published_import(
+    folder: Annotated[Path, typer.Argument(help="A folder of DfE statistics CSV files.")],
+) -> None:
+    """Read the DfE's published statistics files and keep the figures casegrip compares with."""
+    from casegrip.measures.published import PublishedError, read_published, store_published
+
+    try:
+        figures = read_published(folder)
+    except PublishedError as exc:
+        err.print(f"[red]Nothing changed:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if not figures:
+        err.print(f"[red]Nothing changed:[/red] no DfE statistics file casegrip reads in {folder}.")
+        raise typer.Exit(2)
+    store_published(figures)
+    measures = len({f.measure_id for f in figures})
+    years = sorted({f.year for f in figures})
+    console.print(
+        f"Kept {len(figures):,} published figures for {measures} measures, {years[0]} to "
+        f"{years[-1]}."
+    )
+
+
+@measures_app.command("compare")
+def measures_compare(
+    measure_id: str,
+    engine: Annotated[str | None, typer.Option(help="duckdb, postgres or spark.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """casegrip's figure for each published year beside England's, the region's and the
+    authority's own published figure."""
+    from casegrip.measures.frame import Window
+    from casegrip.measures.model import Time
+    from casegrip.measures.published import SOURCES, comparison, load_published, year_end
+    from casegrip.measures.runner import run
+
+    measure = _measure(measure_id)
+    if measure.id not in SOURCES:
+        err.print(f"[red]No published statistic matches {measure.id}.[/red]")
+        raise typer.Exit(2)
+    figures = load_published()
+    if not figures:
+        err.print("[red]No published figures yet.[/red] Run casegrip published import FOLDER.")
+        raise typer.Exit(2)
+
+    def windows(extract_date: date) -> list:
+        out = []
+        for year in range(extract_date.year - 3, extract_date.year + 1):
+            end = year_end(measure.id, year)
+            if end > extract_date:
+                continue
+            start = end if measure.time is Time.AS_AT else end.replace(year=end.year - 1)
+            out.append(Window(start + timedelta(days=0 if start == end else 1), end))
+        return out
+
+    frame = _live_frame(engine, windows)
+    try:
+        ours = (
+            {p.window_end.year: p.value for p in run(measure, frame)} if frame.window_list else {}
+        )
+        config = frame.config
+    finally:
+        frame.connection.close()
+    published = comparison(measure.id, config.la_code, figures)
+    rows = [
+        {
+            "year": year,
+            "casegrip": ours.get(year),
+            "authority_published": published.get(year, {}).get("authority"),
+            "region": published.get(year, {}).get("region"),
+            "england": published.get(year, {}).get("england"),
+        }
+        for year in sorted(set(published) | set(ours))
+    ]
+    _write_rows(
+        rows,
+        output,
+        f"{measure.name}: {config.name} ({config.la_code}) beside published figures",
+        {
+            "year": "Year",
+            "casegrip": "casegrip",
+            "authority_published": "Published for the authority",
+            "region": "Region",
+            "england": "England",
+        },
+    )
 
 
 UserOption = Annotated[
