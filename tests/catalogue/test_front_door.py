@@ -105,7 +105,7 @@ def test_open_assessments_over_45_working_days_at_a_date(frame_for):
     assert (point.numerator, point.denominator) == (1, 2)
 
 
-def test_children_awaiting_assessment_count_each_child_once(frame_for):
+def test_children_awaiting_assessment_count_each_child_once_until_one_starts(frame_for):
     day = D(2026, 1, 31)
     record = case_record(
         ssd_cin_episodes=[
@@ -113,7 +113,8 @@ def test_children_awaiting_assessment_count_each_child_once(frame_for):
             referral("R2", "C2", D(2026, 1, 6)),  # no assessment yet: waiting
             referral("R3", "C2", D(2026, 1, 20)),  # second open referral, same child
             referral("R4", "C3", D(2025, 12, 1), cine_close_date=D(2026, 1, 10)),  # closed
-            referral("R5", "C4", D(2026, 1, 7)),  # authorised after the date: still waiting
+            referral("R5", "C4", D(2026, 1, 7)),  # assessment under way: not waiting
+            referral("R6", "C5", D(2026, 1, 8), cine_referral_nfa="Y"),  # no further action
         ],
         ssd_cin_assessments=[
             assessment("A1", "C1", D(2026, 1, 5), D(2026, 1, 30), cina_referral_id="R1"),
@@ -121,7 +122,7 @@ def test_children_awaiting_assessment_count_each_child_once(frame_for):
         ],
     )
     point = only_point("children_awaiting_assessment", frame_for(record, [as_at(day)]))
-    assert point.value == 2.0
+    assert point.value == 1.0  # C2 only
 
 
 def test_contact_conversion_reads_the_outcome_json(frame_for):

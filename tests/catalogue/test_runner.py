@@ -89,3 +89,14 @@ def test_every_measure_is_documented():
         assert len(measure.description) > 40, measure.id
         assert measure.source, measure.id
         assert measure.name[0].isupper(), measure.id
+
+
+def test_running_many_at_once_gives_what_running_each_gives(frame_for):
+    from casegrip.measures.runner import BREAKDOWNS, run_many
+
+    frame = frame_for(record_with_allocations(), [month(2026, 2), month(2026, 3)])
+    measures = [get("referral_nfa_rate"), get("referral_rate_per_10k")]
+    together = run_many(measures, frame)
+    for measure in measures:
+        for by in BREAKDOWNS:
+            assert together[(measure.id, by)] == run(measure, frame, by=by), (measure.id, by)

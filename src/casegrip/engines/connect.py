@@ -137,6 +137,11 @@ class EngineConnection:
         """Run ``expr``; its rows as dicts of Python dates, ints, floats, str, bool and None."""
         return self.to_pyarrow(expr).to_pylist()
 
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        """Run ``expr`` once into a temporary table (replacing one of that name) that later
+        queries read instead of recomputing it; it goes when the connection closes."""
+        raise NotImplementedError
+
     def sql(self, expr: ir.Expr) -> str:
         """The SQL Ibis compiles ``expr`` to for this engine."""
         return str(self.backend.compile(expr, pretty=True))
@@ -188,6 +193,20 @@ class DuckDBConnection(EngineConnection):
     def load(self, name: str, data: pa.Table) -> ir.Table:
         return self.backend.create_table(name, _normalise(data), overwrite=True)
 
+    def _run(self, table: ir.Table) -> pa.Table:
+        # The compiled SQL straight to Arrow: Ibis's own route builds a DuckDB relation first,
+        # which cost more than most of our queries take to run.
+        self.backend._run_pre_execute_hooks(table)
+        return self.backend.con.execute(str(self.backend.compile(table))).to_arrow_table()
+
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        # Temporary tables live in memory even on a read-only snapshot file. Plain SQL: Ibis's
+        # create_table(overwrite=True) builds under another name and renames, twice the work.
+        self.backend._run_pre_execute_hooks(expr)
+        sql = self.backend.compile(expr)
+        self.backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+        return self.backend.table(name)
+
 
 class PostgresConnection(EngineConnection):
     name = "postgres"
@@ -223,6 +242,18 @@ class PostgresConnection(EngineConnection):
         # guesses, and joined the 15,000-day calendar by nested loops, ten times slower.
         self._conn.execute(f"ANALYZE {pg.quote(self.schema)}.{pg.quote(name)}")
         return self.table(name)
+
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        quoted = pg.quote(name)
+        self.backend._run_pre_execute_hooks(expr)  # creates the windows' in-memory tables
+        self._conn.execute(f"DROP TABLE IF EXISTS pg_temp.{quoted}")
+        self._conn.execute(f"CREATE TEMP TABLE {quoted} AS {self.backend.compile(expr)}")
+        self._conn.execute(f"ANALYZE pg_temp.{quoted}")
+        # pg_temp is an alias Ibis cannot look tables up in: ask for the schema's real name.
+        (temp_schema,) = self._conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()"
+        ).fetchone()
+        return self.backend.table(name, database=temp_schema)
 
     def _close(self) -> None:
         try:
@@ -364,6 +395,11 @@ class SparkConnection(EngineConnection):
     def load(self, name: str, data: pa.Table) -> ir.Table:
         data = _normalise(data)
         frame = self.session.createDataFrame(data)
+        return self._register(name, frame)
+
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        self.backend._run_pre_execute_hooks(expr)
+        frame = self.session.sql(self.backend.compile(expr)).localCheckpoint()
         return self._register(name, frame)
 
     def _register(self, name: str, frame: Any) -> ir.Table:

@@ -1,6 +1,7 @@
 """What a measure's rows function sees: the snapshot's tables, the windows, the configuration."""
 
 import calendar as _calendar
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -8,6 +9,8 @@ import ibis
 import ibis.expr.types as ir
 
 from casegrip.config import AuthorityConfig
+
+_frame_numbers = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,20 @@ class Frame:
         self.window_list = windows
         self.config = config
         self._windows = None
+        # When many measures run on one frame (runner.run_many), pieces several of them build
+        # (allocations, periods of care...) are worked out once into temporary tables.
+        self.share = False
+        self._shared: dict[str, ir.Table] = {}
+
+    def shared(self, name: str, build) -> ir.Table:
+        """``build()``, worked out once for this frame when sharing is on."""
+        if not self.share:
+            return build()
+        if name not in self._shared:
+            self._shared[name] = self.connection.materialise(
+                f"_cg_{next(_frame_numbers)}_{name}", build()
+            )
+        return self._shared[name]
 
     def table(self, name: str) -> ir.Table:
         return self.connection.table(name)

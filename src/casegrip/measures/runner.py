@@ -1,19 +1,19 @@
 """Evaluating measures: rows for many windows in one query, attribution, breakdowns, values."""
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import ibis
 import ibis.expr.types as ir
 
 from .frame import Frame
 from .model import Kind, Measure, Rag
+from .primitives import _in_code_point_order, engine_of
 
 BREAKDOWNS = ("authority", "service", "locality", "team", "worker", "age_band", "sex", "ethnicity")
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     """One figure: a measure for one window and one group of a breakdown."""
 
     window_end: date
@@ -26,6 +26,10 @@ class Point:
 def allocations(frame: Frame) -> ir.Table:
     """Each child's allocated social worker and team at each window's end (the most recent
     allocation open then), from ``ssd_involvements`` and the configured role codes."""
+    return frame.shared("allocations", lambda: _allocations(frame))
+
+
+def _allocations(frame: Frame) -> ir.Table:
     invo = frame.table("ssd_involvements")
     codes = frame.config.involvement_roles.allocated_social_worker
     allocated = invo.filter(invo.invo_professional_role_id.isin(codes))
@@ -35,7 +39,9 @@ def allocations(frame: Frame) -> ir.Table:
             group_by=[open_then.window_end, open_then.invo_person_id],
             order_by=[
                 ibis.desc(open_then.invo_involvement_start_date),
-                ibis.desc(open_then.invo_involvements_id),
+                # Same-day allocations: the greatest id by code point, as on every engine
+                # (PostgreSQL would otherwise order ids by its collation).
+                ibis.desc(_in_code_point_order(open_then.invo_involvements_id, engine_of(invo))),
             ],
         )
     )
@@ -47,12 +53,15 @@ def allocations(frame: Frame) -> ir.Table:
     )
 
 
-def evaluate(measure: Measure, frame: Frame, *, attribute: bool = True) -> ir.Table:
-    """The measure's rows for every window, each with a team and worker where one is known."""
+def evaluate(
+    measure: Measure, frame: Frame, *, attribute: bool = True, alloc: ir.Table | None = None
+) -> ir.Table:
+    """The measure's rows for every window, each with a team and worker where one is known
+    (``alloc``: the allocations, when the caller has worked them out already)."""
     rows = measure.rows(frame)
     if not attribute:
         return rows
-    alloc = allocations(frame)
+    alloc = allocations(frame) if alloc is None else alloc
     joined = rows.left_join(
         alloc, [rows.window_end == alloc.window_end, rows.child_id == alloc.child_id]
     )
@@ -63,54 +72,68 @@ def evaluate(measure: Measure, frame: Frame, *, attribute: bool = True) -> ir.Ta
     )
 
 
-def with_group(rows: ir.Table, frame: Frame, by: str | None) -> ir.Table:
-    """Add a ``grp`` column naming the group of ``by`` each row falls in."""
+PERSON_BREAKDOWNS = ("age_band", "sex", "ethnicity")
+
+
+def _with_person(rows: ir.Table, frame: Frame) -> ir.Table:
+    person = frame.table("ssd_person").select(
+        p_id="pers_person_id", p_dob="pers_dob", p_sex="pers_sex", p_eth="pers_ethnicity"
+    )
+    joined = rows.left_join(person, rows.child_id == person.p_id)
+    return joined.select(*[joined[c] for c in rows.columns], "p_dob", "p_sex", "p_eth")
+
+
+def _group_of(t: ir.Table, frame: Frame, by: str | None) -> ir.Value:
+    """Which group of ``by`` each row of ``t`` falls in (``t`` carries p_* columns for the
+    person breakdowns)."""
     if by in (None, "authority"):
-        return rows.mutate(grp=ibis.literal(frame.config.la_code))
+        return ibis.literal(frame.config.la_code)
     if by == "team":
-        return rows.mutate(grp=rows.team_id.fill_null("unallocated"))
+        return t.team_id.fill_null("unallocated")
     if by == "worker":
-        return rows.mutate(grp=rows.worker_id.fill_null("unallocated"))
+        return t.worker_id.fill_null("unallocated")
     if by in ("service", "locality"):
         # Teams are few: a CASE maps each to its service or locality, no join needed.
         level = 0 if by == "service" else 1
         mapping = {team: path[level] or "none" for team, path in frame.config.team_paths().items()}
-        grp = rows.team_id.substitute(mapping, else_="unallocated") if mapping else None
-        return rows.mutate(grp=grp if grp is not None else ibis.literal("unallocated"))
-    if by in ("age_band", "sex", "ethnicity"):
+        if not mapping:
+            return ibis.literal("unallocated")
+        return t.team_id.substitute(mapping, else_="unallocated")
+    if by == "sex":
+        return t.p_sex.fill_null("unknown")
+    if by == "ethnicity":
+        return t.p_eth.fill_null("unknown")
+    if by == "age_band":
         from .primitives import age_in_years
 
-        person = frame.table("ssd_person").select(
-            p_id="pers_person_id", p_dob="pers_dob", p_sex="pers_sex", p_eth="pers_ethnicity"
+        age = age_in_years(t.p_dob, t.window_end)
+        return ibis.cases(
+            (age.isnull(), "unknown"),
+            (age < 1, "Under 1"),
+            (age < 5, "1 to 4"),
+            (age < 10, "5 to 9"),
+            (age < 16, "10 to 15"),
+            else_="16 and over",
         )
-        joined = rows.left_join(person, rows.child_id == person.p_id)
-        if by == "sex":
-            grp = joined.p_sex.fill_null("unknown")
-        elif by == "ethnicity":
-            grp = joined.p_eth.fill_null("unknown")
-        else:
-            age = age_in_years(joined.p_dob, joined.window_end)
-            grp = ibis.cases(
-                (age.isnull(), "unknown"),
-                (age < 1, "Under 1"),
-                (age < 5, "1 to 4"),
-                (age < 10, "5 to 9"),
-                (age < 16, "10 to 15"),
-                else_="16 and over",
-            )
-        return joined.select(*[joined[c] for c in rows.columns], grp=grp)
-    if by in rows.columns:
-        return rows.mutate(grp=rows[by].cast("string").fill_null("unknown"))
+    if by in t.columns:
+        return t[by].cast("string").fill_null("unknown")
     raise ValueError(f"{by!r} is not a breakdown of this measure")
 
 
-def aggregate(measure: Measure, rows: ir.Table, frame: Frame, by: str | None = None) -> ir.Table:
-    """One row per window and group: numerator, denominator and the measure's value."""
-    grouped = with_group(rows, frame, by)
+def with_group(rows: ir.Table, frame: Frame, by: str | None) -> ir.Table:
+    """Add a ``grp`` column naming the group of ``by`` each row falls in."""
+    if by in PERSON_BREAKDOWNS:
+        joined = _with_person(rows, frame)
+        return joined.select(*[joined[c] for c in rows.columns], grp=_group_of(joined, frame, by))
+    return rows.mutate(grp=_group_of(rows, frame, by))
+
+
+def _metrics(measure: Measure, grouped: ir.Table) -> dict[str, ir.Value]:
     # Booleans are counted with a CASE: PostgreSQL will not cast a boolean to a number.
-    den = ibis.ifelse(grouped.in_denominator, 1, 0)
-    num = ibis.ifelse(grouped.in_numerator, 1, 0)
-    metrics = {"numerator": num.sum(), "denominator": den.sum()}
+    metrics = {
+        "numerator": ibis.ifelse(grouped.in_numerator, 1, 0).sum(),
+        "denominator": ibis.ifelse(grouped.in_denominator, 1, 0).sum(),
+    }
     in_den = grouped.in_denominator
     if measure.kind is Kind.MEDIAN:
         from .primitives import median
@@ -120,40 +143,102 @@ def aggregate(measure: Measure, rows: ir.Table, frame: Frame, by: str | None = N
         metrics["value"] = ibis.ifelse(in_den, grouped.value, ibis.null()).mean()
     elif measure.kind is Kind.RATIO:
         metrics["value"] = ibis.ifelse(in_den, grouped.value, ibis.null()).sum()
-    return grouped.group_by(["window_end", "grp"]).aggregate(**metrics)
+    else:
+        metrics["value"] = ibis.null().cast("float64")
+    return metrics
 
 
-def _value(measure: Measure, row: dict, population: int) -> float | None:
+def aggregate(measure: Measure, rows: ir.Table, frame: Frame, by: str | None = None) -> ir.Table:
+    """One row per window and group: numerator, denominator and the measure's value."""
+    grouped = with_group(rows, frame, by)
+    return grouped.group_by(["window_end", "grp"]).aggregate(**_metrics(measure, grouped))
+
+
+def _points(measure: Measure, result, frame: Frame) -> list[Point]:
+    """Points from an aggregate's Arrow result, a column at a time (a whole catalogue is
+    hundreds of thousands of figures; a dict per row costs more than the query)."""
+    numerators = [int(n or 0) for n in result.column("numerator").to_pylist()]
+    denominators = [int(d or 0) for d in result.column("denominator").to_pylist()]
+    population = frame.config.child_population
     if measure.kind is Kind.PROPORTION:
-        den = row["denominator"]
-        return round(100 * row["numerator"] / den, 1) if den else None
-    if measure.kind is Kind.RATE_PER_10K:
-        return round(row["numerator"] / population * 10_000, 1)
-    if measure.kind is Kind.COUNT:
-        return float(row["numerator"])
-    if measure.kind is Kind.RATIO:
-        per = row.get("value")
-        return round(row["numerator"] / float(per), 1) if per else None
-    value = row.get("value")
-    return None if value is None else round(float(value), 1)
+        values = [
+            round(100 * n / d, 1) if d else None
+            for n, d in zip(numerators, denominators, strict=True)
+        ]
+    elif measure.kind is Kind.RATE_PER_10K:
+        values = [round(n / population * 10_000, 1) for n in numerators]
+    elif measure.kind is Kind.COUNT:
+        values = [float(n) for n in numerators]
+    elif measure.kind is Kind.RATIO:
+        values = [
+            round(n / float(per), 1) if per else None
+            for n, per in zip(numerators, result.column("value").to_pylist(), strict=True)
+        ]
+    else:
+        values = [
+            None if v is None else round(float(v), 1) for v in result.column("value").to_pylist()
+        ]
+    return [
+        Point(*fields)
+        for fields in zip(
+            result.column("window_end").to_pylist(),
+            result.column("grp").to_pylist(),
+            numerators,
+            denominators,
+            values,
+            strict=True,
+        )
+    ]
 
 
 def run(measure: Measure, frame: Frame, by: str | None = None) -> list[Point]:
     """The measure for every window of the frame, for each group of ``by``."""
     rows = evaluate(measure, frame, attribute=by in {"team", "worker", "service", "locality"})
     table = aggregate(measure, rows, frame, by)
-    points = []
-    for row in frame.connection.to_pylist(table.order_by(["window_end", "grp"])):
-        points.append(
-            Point(
-                window_end=row["window_end"],
-                group=row["grp"],
-                numerator=int(row["numerator"] or 0),
-                denominator=int(row["denominator"] or 0),
-                value=_value(measure, row, frame.config.child_population),
+    result = frame.connection.to_pyarrow(table.order_by(["window_end", "grp"]))
+    return _fill_empty_windows(_points(measure, result, frame), frame, by)
+
+
+def run_many(
+    measures: tuple[Measure, ...] | list[Measure],
+    frame: Frame,
+    breakdowns: tuple[str, ...] = BREAKDOWNS,
+    *,
+    extra: bool = True,
+) -> dict[tuple[str, str], list[Point]]:
+    """Every measure by every breakdown (and, with ``extra``, each measure's own breakdowns
+    such as legal status), keyed by (measure id, breakdown).
+
+    Allocations are worked out once for all measures; each measure's rows are worked out once
+    into a temporary table, and all its breakdowns are then one query over that table."""
+    connection = frame.connection
+    frame.share = True
+    alloc = allocations(frame)
+    results: dict[tuple[str, str], list[Point]] = {}
+    for measure in measures:
+        wanted = list(breakdowns) + [b for b in measure.breakdowns if extra and b not in breakdowns]
+        rows = evaluate(measure, frame, alloc=alloc)
+        if any(b in PERSON_BREAKDOWNS for b in wanted):
+            rows = _with_person(rows, frame)
+        rows = connection.materialise("_cg_rows", rows)
+        parts = []
+        for by in wanted:
+            grouped = rows.mutate(grp=_group_of(rows, frame, by), breakdown=ibis.literal(by))
+            parts.append(
+                grouped.group_by(["breakdown", "window_end", "grp"]).aggregate(
+                    **_metrics(measure, grouped)
+                )
             )
-        )
-    return _fill_empty_windows(points, frame, by)
+        table = ibis.union(*parts) if len(parts) > 1 else parts[0]
+        by_breakdown: dict[str, list[Point]] = {by: [] for by in wanted}
+        result = connection.to_pyarrow(table.order_by(["breakdown", "window_end", "grp"]))
+        for by, point in zip(
+            result.column("breakdown").to_pylist(), _points(measure, result, frame), strict=True
+        ):
+            by_breakdown[by].append(point)
+        for by, points in by_breakdown.items():
+            results[(measure.id, by)] = _fill_empty_windows(points, frame, by)
+    return results
 
 
 def _fill_empty_windows(points: list[Point], frame: Frame, by: str | None) -> list[Point]:
@@ -171,12 +256,10 @@ def _fill_empty_windows(points: list[Point], frame: Frame, by: str | None) -> li
 
 def place(in_numerator: bool, in_denominator: bool) -> str:
     """Where a row stands in its figure, in words."""
-    if in_numerator and in_denominator:
+    if in_numerator:
         return "numerator"
     if in_denominator:
         return "denominator only"
-    if in_numerator:
-        return "counted"  # counts, rates per 10,000: numerator rows only
     return "excluded"
 
 

@@ -191,22 +191,26 @@ def _assessments_open_over_45wd(frame: Frame):
 
 def _children_awaiting_assessment(frame: Frame):
     ref = frame.open_at(frame.table("ssd_cin_episodes"), "cine_referral_date", "cine_close_date")
+    ref = ref.filter(~is_yes(ref.cine_referral_nfa))
     asmt = frame.table("ssd_cin_assessments")
-    done = asmt.select(d_ref=asmt.cina_referral_id, d_auth=asmt.cina_assessment_auth_date)
+    started = asmt.select(s_ref=asmt.cina_referral_id, s_start=asmt.cina_assessment_start_date)
     joined = ref.left_join(
-        done, [ref.cine_referral_id == done.d_ref, done.d_auth <= ref.window_end]
+        started, [ref.cine_referral_id == started.s_ref, started.s_start <= ref.window_end]
     )
-    per_child = joined.group_by(["window_end", "cine_person_id"]).aggregate(
-        completed=joined.d_ref.count(),
-        team=joined.cine_referral_team.max(),
+    # Per referral first: an assessed older referral must not hide a new one still waiting.
+    per_referral = joined.group_by(
+        ["window_end", "cine_referral_id", "cine_person_id", "cine_referral_team"]
+    ).aggregate(assessments=joined.s_ref.count())
+    waiting = per_referral.filter(per_referral.assessments == 0)
+    per_child = waiting.group_by(["window_end", "cine_person_id"]).aggregate(
+        team=waiting.cine_referral_team.max()
     )
-    waiting = per_child.completed == 0
     return rows(
-        per_child.filter(waiting),
+        per_child,
         child_id=per_child.cine_person_id,
         team_id=per_child.team,
         in_numerator=True,
-        reason=ibis.literal("open referral with no assessment completed yet"),
+        reason=ibis.literal("open referral with no assessment started on it yet"),
     )
 
 
@@ -341,8 +345,12 @@ MEASURES = (
         id="children_awaiting_assessment",
         name="Children awaiting an assessment outcome",
         group=GROUP,
-        description="Children with a referral open at the date and no assessment on that "
-        "referral authorised by then; each child counts once.",
+        description="Children with a referral open at the date, not marked no further "
+        "action, on which no assessment has started by then; each child counts once. Worked "
+        "out per referral, so an assessed older referral does not hide a newer one. Assessments "
+        "already under way are not counted here (see assessments_open_over_45wd): counting "
+        "them would give a city the size of its assessments in progress, far above the DfE's "
+        "figure.",
         source="DfE CIN statistics table B1",
         time=Time.AS_AT,
         kind=Kind.COUNT,
