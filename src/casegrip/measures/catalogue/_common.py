@@ -30,20 +30,25 @@ def rows(
     value: ir.NumericValue | None = None,
     team_id: ir.Value | None = None,
     worker_id: ir.Value | None = None,
+    **breakdowns: ir.Value,
 ) -> ir.Table:
-    """Shape a measure's rows into the columns the runner expects."""
+    """Shape a measure's rows into the columns the runner expects, plus any breakdown columns
+    of the measure's own (``legal_status=...``), as text. A missing flag counts as false."""
     return table.select(
         window_end=table.window_end,
         child_id=child_id.cast("string"),
         team_id=(team_id if team_id is not None else ibis.null()).cast("string"),
         worker_id=(worker_id if worker_id is not None else ibis.null()).cast("string"),
-        in_denominator=ibis.literal(in_denominator)
-        if isinstance(in_denominator, bool)
-        else in_denominator,
-        in_numerator=ibis.literal(in_numerator) if isinstance(in_numerator, bool) else in_numerator,
+        in_denominator=_flag(in_denominator),
+        in_numerator=_flag(in_numerator),
         value=(value if value is not None else ibis.null()).cast("float64"),
         reason=reason,
+        **{name: column.cast("string") for name, column in breakdowns.items()},
     )
+
+
+def _flag(value: ir.BooleanValue | bool) -> ir.BooleanValue:
+    return ibis.literal(value) if isinstance(value, bool) else value.fill_null(False)
 
 
 def yes_no_reason(condition: ir.BooleanValue, yes: str, no: str) -> ir.StringValue:
