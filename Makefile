@@ -46,10 +46,11 @@ test: setup assets
 test-sqlite:
 	$(BIN)/pytest
 
-# The same suite, less the browser journeys, on PostgreSQL. It skips when PostgreSQL does not
-# answer, unless CASEGRIP_REQUIRE_POSTGRES=1 (as in CI), when it fails.
+# The same suite on PostgreSQL as Django's database, less the browser journeys and the engine
+# tests (those already ran on DuckDB, PostgreSQL and Spark above, whatever Django's database).
+# It skips when PostgreSQL does not answer, unless CASEGRIP_REQUIRE_POSTGRES=1 (as in CI).
 test-postgres:
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser"
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser and not engines"
 
 check: setup
 	$(BIN)/ruff format --check .

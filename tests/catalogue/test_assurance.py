@@ -47,8 +47,6 @@ def window_of(fixture: dict) -> Window:
     return Window(start, end)
 
 
-
-
 def test_every_measure_has_an_assurance_fixture():
     missing = sorted(set(CATALOGUE) - {p.stem for p in FILES})
     assert not missing, f"No assurance fixture in tests/assurance/ for: {', '.join(missing)}"
@@ -57,7 +55,8 @@ def test_every_measure_has_an_assurance_fixture():
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_assurance_fixture(path, frame_for):
     fixture = load(path)
-    assert isinstance(fixture.get("explain"), str) and fixture["explain"].strip()
+    assert isinstance(fixture.get("explain"), str)
+    assert fixture["explain"].strip()
     measure = get(fixture["measure"])
     tables = {name: _as_schema_types(name, rows) for name, rows in fixture["tables"].items()}
     frame = frame_for(case_record(**tables), [window_of(fixture)])
@@ -66,8 +65,10 @@ def test_assurance_fixture(path, frame_for):
     [point] = [p for p in run(measure, frame) if p.window_end == window_of(fixture).end]
     assert (point.numerator, point.denominator) == (expect["numerator"], expect["denominator"])
     if "value" in expect:
-        assert point.value == pytest.approx(expect["value"]) if expect["value"] is not None else (
-            point.value is None
+        assert (
+            point.value == pytest.approx(expect["value"])
+            if expect["value"] is not None
+            else (point.value is None)
         )
 
     if "children" in expect:
@@ -91,4 +92,5 @@ def test_fixture_dates_are_dates():
     for path in FILES:
         fixture = load(path)
         window = window_of(fixture)
-        assert isinstance(window.start, date) and isinstance(window.end, date), path.name
+        assert isinstance(window.start, date), path.name
+        assert isinstance(window.end, date), path.name

@@ -99,7 +99,7 @@ def test_due_lists_a_teams_children_for_a_user_in_scope_and_logs_it(
     items = json.loads(result.output)
     assert {i["child_id"] for i in items} == {"C1"}
     visit = next(i for i in items if i["item"] == "CP visit")
-    assert visit["due"] == "2026-11-16" and visit["status"] == "overdue"
+    assert (visit["due"], visit["status"]) == ("2026-11-16", "overdue")
     [entry] = AccessLog.objects.filter(user=manager)
     assert (entry.action, entry.child_ids, entry.unit) == ("export", ["C1"], org["team_a"])
     assert entry.path.startswith("cli: casegrip due")
@@ -140,4 +140,5 @@ def test_run_suppresses_small_counts_unless_asked_for_exact_figures(tmp_path, mo
     [exact] = json.loads(invoke(*args, "--format", "json", "--exact").output)
     assert (exact["numerator"], exact["denominator"], exact["value"]) == (1, 2, 50.0)
     table = invoke(*args)
-    assert table.exit_code == 0 and "│ c " in table.output
+    assert table.exit_code == 0
+    assert "│ c " in table.output

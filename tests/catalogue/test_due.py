@@ -23,25 +23,31 @@ def allocation(child, worker, team):
     }
 
 
+def plan(plan_id, child, start, **extra):
+    return {"cppl_cp_plan_id": plan_id, "cppl_person_id": child,
+            "cppl_cp_plan_start_date": start, **extra}  # fmt: skip
+
+
 def record():
     return case_record(
         ssd_cp_plans=[
-            {"cppl_cp_plan_id": "P1", "cppl_person_id": "C1", "cppl_cp_plan_start_date": D(2026, 11, 2)},
-            {"cppl_cp_plan_id": "P2", "cppl_person_id": "C2", "cppl_cp_plan_start_date": D(2026, 8, 31)},
-            # Ended: nothing is due.
-            {"cppl_cp_plan_id": "P3", "cppl_person_id": "C3", "cppl_cp_plan_start_date": D(2026, 1, 5),
-             "cppl_cp_plan_end_date": D(2026, 6, 1)},
+            plan("P1", "C1", D(2026, 11, 2)),
+            plan("P2", "C2", D(2026, 8, 31)),
+            plan("P3", "C3", D(2026, 1, 5), cppl_cp_plan_end_date=D(2026, 6, 1)),  # ended
         ],
         ssd_cp_visits=[
             # C1 seen Monday 9 November: due 10 working days later, Monday 23 November (today).
             {"cppv_cp_visit_id": "V1", "cppv_person_id": "C1", "cppv_cp_plan_id": "P1",
-             "cppv_cp_visit_date": D(2026, 11, 9)},
+             "cppv_cp_visit_date": D(2026, 11, 9), "cppv_cp_visit_seen": "Y"},
             # C2 seen Friday 6 November: due Friday 20 November, one working day overdue.
             {"cppv_cp_visit_id": "V2", "cppv_person_id": "C2", "cppv_cp_plan_id": "P2",
-             "cppv_cp_visit_date": D(2026, 11, 6)},
+             "cppv_cp_visit_date": D(2026, 11, 6), "cppv_cp_visit_seen": "Y"},
+            # C2 was not seen on 13 November: that visit does not meet the rule.
+            {"cppv_cp_visit_id": "V4", "cppv_person_id": "C2", "cppv_cp_plan_id": "P2",
+             "cppv_cp_visit_date": D(2026, 11, 13), "cppv_cp_visit_seen": "N"},
             # A visit after today does not count.
             {"cppv_cp_visit_id": "V3", "cppv_person_id": "C2", "cppv_cp_plan_id": "P2",
-             "cppv_cp_visit_date": D(2026, 11, 24)},
+             "cppv_cp_visit_date": D(2026, 11, 24), "cppv_cp_visit_seen": "Y"},
         ],
         ssd_cla_episodes=[
             {"clae_cla_episode_id": "E1", "clae_person_id": "C4",
@@ -119,7 +125,8 @@ def test_christmas_and_new_year_push_a_visit_into_january(frame_for):
         ssd_cp_plans=[{"cppl_cp_plan_id": "P9", "cppl_person_id": "C9",
                        "cppl_cp_plan_start_date": D(2026, 12, 1)}],
         ssd_cp_visits=[{"cppv_cp_visit_id": "V9", "cppv_person_id": "C9",
-                        "cppv_cp_plan_id": "P9", "cppv_cp_visit_date": D(2026, 12, 17)}],
+                        "cppv_cp_plan_id": "P9", "cppv_cp_visit_date": D(2026, 12, 17),
+                        "cppv_cp_visit_seen": "Y"}],
     )  # fmt: skip
     frame = frame_for(rec, [])
     found = due_items(frame.connection, CONFIG, D(2026, 12, 17), within=10)

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 from casegrip.calendar import WorkingCalendar
 from casegrip.config import AuthorityConfig
 
-from .catalogue._common import json_flag
+from .catalogue._common import is_yes, json_flag
 from .frame import Frame, Window
 from .runner import allocations
 
@@ -28,10 +28,11 @@ DUE = "due"
 
 RULES = {
     "CP visit": "every {cp} working days (the authority's visiting frequency), from the last "
-    "visit, or from the plan's start if there has been none",
+    "visit at which the child was seen, or from the plan's start if there has been none",
     "CIN visit": "every {cin} working days (the authority's visiting frequency), from the last "
-    "visit, or from the plan's start if there has been none",
+    "visit at which the child was seen, or from the plan's start if there has been none",
     "CLA visit": "within 7 days of the current placement starting, then at least every 6 weeks "
+    "(visits at which the child was seen) "
     "(the regulation 28 minimum; longer intervals for settled long-term placements are not "
     "applied)",
     "CP review": "the first review 3 months after the initial conference (or plan start), then "
@@ -79,6 +80,12 @@ def _latest(events: ir.Table, key: str, day: str, as_at: date, name: str) -> ir.
     )
 
 
+def _seen(visits: ir.Table, flag: str) -> ir.Table:
+    """Visits at which the child was seen: only those meet the visiting rule, as the visit
+    measures count them."""
+    return visits.filter(is_yes(visits[flag]))
+
+
 def _open(table: ir.Table, start: str, end: str, as_at: date) -> ir.Table:
     return table.filter(table[start] <= as_at, table[end].isnull() | (table[end] > as_at))
 
@@ -88,7 +95,11 @@ def _cp_plans(frame: Frame, as_at: date) -> list[dict]:
         frame.table("ssd_cp_plans"), "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", as_at
     )
     visits = _latest(
-        frame.table("ssd_cp_visits"), "cppv_cp_plan_id", "cppv_cp_visit_date", as_at, "visit"
+        _seen(frame.table("ssd_cp_visits"), "cppv_cp_visit_seen"),
+        "cppv_cp_plan_id",
+        "cppv_cp_visit_date",
+        as_at,
+        "visit",
     )
     reviews = _latest(
         frame.table("ssd_cp_reviews"), "cppr_cp_plan_id", "cppr_cp_review_date", as_at, "review"
@@ -117,7 +128,11 @@ def _cin_plans(frame: Frame, as_at: date) -> list[dict]:
     )
     # CIN visits are recorded against the child, not the plan.
     visits = _latest(
-        frame.table("ssd_cin_visits"), "cinv_person_id", "cinv_cin_visit_date", as_at, "visit"
+        _seen(frame.table("ssd_cin_visits"), "cinv_cin_visit_seen"),
+        "cinv_person_id",
+        "cinv_cin_visit_date",
+        as_at,
+        "visit",
     )
     reviews = _latest(
         frame.table("ssd_cin_plan_reviews"),
@@ -166,7 +181,11 @@ def _cla_episodes(frame: Frame, as_at: date) -> list[dict]:
         placed=placements.clap_cla_placement_start_date.max()
     )
     visits = _latest(
-        frame.table("ssd_cla_visits"), "clav_person_id", "clav_cla_visit_date", as_at, "visit"
+        _seen(frame.table("ssd_cla_visits"), "clav_cla_visit_seen"),
+        "clav_person_id",
+        "clav_cla_visit_date",
+        as_at,
+        "visit",
     )
     reviews_table = frame.table("ssd_cla_reviews")
     held = reviews_table.filter(

@@ -52,6 +52,9 @@ SOURCES: dict[str, Source] = {
     "cp_rate_per_10k": Source(
         "d5_cpps_at31march_by_duration_2013_to_2025.csv", "CPP_At31", per_10k=True
     ),
+    "cp_plans_2yrs_plus_open": Source(
+        "d5_cpps_at31march_by_duration_2013_to_2025.csv", "2_years_or_more_percent"
+    ),
     "repeat_cp_plan_rate": Source(
         "d3_cpps_subsequent_plan_2013_to_2025.csv", "CPP_subsequent_percent"
     ),

@@ -40,6 +40,13 @@ SEEN_ALONE_FROM_AGE = 4
 CATEGORY = ("category_of_abuse",)
 
 
+def _as_date(day: ir.Value) -> ir.DateValue:
+    """A date plus an interval, as a date on every engine. DuckDB makes it a timestamp, which
+    shows once the result is materialised; Ibis drops a cast to the type it already believes
+    the value has, hence the way round through a timestamp."""
+    return day.cast("timestamp").cast("date")
+
+
 def _date_text(day: ir.Value) -> ir.StringValue:
     return day.cast("string")
 
@@ -164,7 +171,7 @@ def _reviews_due(frame: Frame) -> ir.Table:
         j = j.mutate(n=ibis.row_number().over(order), previous=j.r_day.lag().over(order))
 
         def due_after(n, previous, base):
-            return ibis.ifelse(n == 0, base + MONTHS_3, previous + MONTHS_6)
+            return _as_date(ibis.ifelse(n == 0, base + MONTHS_3, previous + MONTHS_6))
 
         done = j.select(
             plan=j.plan,
@@ -363,7 +370,7 @@ def _with_previous_plans(t: ir.Table, frame: Frame, within_2y: bool) -> ir.Table
         other.o_start < t.p_start,
     ]
     if within_2y:
-        conditions += [other.o_end <= t.p_start, other.o_end >= t.p_start - YEARS_2]
+        conditions += [other.o_end <= t.p_start, other.o_end >= _as_date(t.p_start - YEARS_2)]
     j = t.left_join(other, conditions)
     return j.group_by(["window_end", "plan", "person", "p_start", "initial"]).aggregate(
         previous=j.o_plan.count(), last_end=j.o_end.max()
@@ -446,7 +453,7 @@ def _plans_ended_2yrs_plus(frame: Frame):
 
 def _plans_ended_within_3m(frame: Frame):
     t = _plans_ended(frame)
-    short = (t.p_end <= t.p_start + MONTHS_3).fill_null(False)
+    short = (t.p_end <= _as_date(t.p_start + MONTHS_3)).fill_null(False)
     return _plan_rows(
         t,
         child_id=t.person,
@@ -502,7 +509,7 @@ def _reviews_in_timescale(frame: Frame):
         "window_end",
         "plan",
         "person",
-        first_due=ibis.coalesce(plans.conference, plans.p_start) + MONTHS_3,
+        first_due=_as_date(ibis.coalesce(plans.conference, plans.p_start) + MONTHS_3),
     )
     series = _reviews_due(frame)
     due = series.select(s_plan="plan", s_due="due", s_held="held")
@@ -649,9 +656,6 @@ def _cp_seen_alone(frame: Frame):
         ),
     )
 
-
-_VISIT_FREQUENCY = "the configured CP visit frequency (10 working days unless the authority sets "
-_VISIT_FREQUENCY += "otherwise)"
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
@@ -823,7 +827,8 @@ MEASURES: tuple[Measure, ...] = (
         group=GROUP,
         description="Children on a child protection plan at the date whose next visit was not "
         "yet overdue then, out of children whose plan had been open at least one visiting "
-        "interval (" + _VISIT_FREQUENCY + "). Visits count only when the child was seen, and "
+        "interval: the configured CP visit frequency, 10 working days unless the authority "
+        "sets otherwise. Visits count only when the child was seen, and "
         "only since the plan started. The next visit falls due that many working days after "
         "the last visit at which the child was seen, or after the plan started if none since; "
         "a visit on the due date is on time. Each child counts once, from the earliest open "
