@@ -74,3 +74,34 @@ def month(year: int, month: int) -> Window:
 
 def as_at(day: date) -> Window:
     return Window(day, day)
+
+
+def only_point(measure_id: str, frame: Frame):
+    """The one point a measure gives for a frame of one window, for the whole authority."""
+    from casegrip.measures.catalogue import get
+    from casegrip.measures.runner import run
+
+    [point] = run(get(measure_id), frame)
+    return point
+
+
+def places(measure_id: str, frame: Frame, window_end: date | None = None) -> dict:
+    """Each child's place in the figure (numerator, denominator only or excluded; a set when a
+    child has rows in more than one place), for one window or all."""
+    from casegrip.measures.catalogue import get
+    from casegrip.measures.runner import evaluate
+
+    out: dict[str, set[str]] = {}
+    for row in frame.connection.to_pylist(evaluate(get(measure_id), frame, attribute=False)):
+        if window_end is not None and row["window_end"] != window_end:
+            continue
+        assert row["reason"], "every row says why"
+        where = (
+            "numerator"
+            if row["in_numerator"] and row["in_denominator"]
+            else "denominator only"
+            if row["in_denominator"]
+            else "excluded"
+        )
+        out.setdefault(row["child_id"], set()).add(where)
+    return {child: wheres.pop() if len(wheres) == 1 else wheres for child, wheres in out.items()}

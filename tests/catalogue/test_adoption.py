@@ -11,7 +11,7 @@ from casegrip.measures.catalogue import get
 from casegrip.measures.frame import Window
 from casegrip.measures.runner import evaluate, run
 
-from .conftest import case_record, month
+from .conftest import case_record, month, only_point
 
 D = date
 YEAR = Window(D(2025, 4, 1), D(2026, 3, 31))
@@ -89,11 +89,6 @@ def values(measure_id, frame):
         r["child_id"]: (r["in_denominator"], r["value"])
         for r in frame.connection.to_pylist(evaluate(get(measure_id), frame, attribute=False))
     }
-
-
-def only_point(measure_id, frame):
-    [point] = run(get(measure_id), frame)
-    return point
 
 
 def test_a1_entering_care_to_placed_for_adoption(frame_for):

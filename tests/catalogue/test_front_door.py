@@ -9,14 +9,9 @@ import pytest
 from casegrip.measures.catalogue import get
 from casegrip.measures.runner import evaluate, run
 
-from .conftest import as_at, case_record, month
+from .conftest import as_at, case_record, month, only_point
 
 D = date
-
-
-def only_point(measure_id, frame):
-    [point] = run(get(measure_id), frame)
-    return point
 
 
 def referral(rid, child, when, **extra):

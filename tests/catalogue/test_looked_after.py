@@ -8,34 +8,11 @@ from datetime import date
 import pytest
 
 from casegrip.measures.catalogue import get
-from casegrip.measures.runner import evaluate, run
+from casegrip.measures.runner import run
 
-from .conftest import as_at, case_record, month
+from .conftest import as_at, case_record, month, only_point, places
 
 D = date
-
-
-def only_point(measure_id, frame):
-    [point] = run(get(measure_id), frame)
-    return point
-
-
-def places(measure_id, frame, window_end=None):
-    """Each child's place in the figure: numerator, denominator only or excluded."""
-    out: dict[str, set[str]] = {}
-    for row in frame.connection.to_pylist(evaluate(get(measure_id), frame, attribute=False)):
-        if window_end is not None and row["window_end"] != window_end:
-            continue
-        assert row["reason"], "every row says why"
-        where = (
-            "numerator"
-            if row["in_numerator"] and row["in_denominator"]
-            else "denominator only"
-            if row["in_denominator"]
-            else "excluded"
-        )
-        out.setdefault(row["child_id"], set()).add(where)
-    return {child: wheres.pop() if len(wheres) == 1 else wheres for child, wheres in out.items()}
 
 
 def episode(child, start, end=None, n=1):
