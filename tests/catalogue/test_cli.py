@@ -142,3 +142,26 @@ def test_run_suppresses_small_counts_unless_asked_for_exact_figures(tmp_path, mo
     table = invoke(*args)
     assert table.exit_code == 0
     assert "│ c " in table.output
+
+
+def test_compare_sets_casegrip_beside_published_figures(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("CASEGRIP_HOME", str(tmp_path))
+    data, config = _allocated_record()
+    import_extract(data, config=config, source_path="test")
+    stats = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dfe-stats"
+    no_figures = invoke("measures", "compare", "rereferral_rate_12m")
+    assert no_figures.exit_code == 2
+    assert "published import" in no_figures.output
+    assert invoke("published", "import", str(stats)).exit_code == 0
+
+    result = invoke("measures", "compare", "rereferral_rate_12m", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {r["year"]: r for r in json.loads(result.output)}
+    assert rows[2025]["england"] == 22.6
+    assert rows[2025]["authority_published"] is None  # 998 publishes nothing
+    assert rows[2026]["casegrip"] is None  # no referrals in the year to March 2026
+    unmatched = invoke("measures", "compare", "cla_seen_alone")
+    assert unmatched.exit_code == 2
+    assert "No published statistic" in unmatched.output
