@@ -843,7 +843,7 @@ def due(
     settings: SettingsOption = "production",
 ) -> None:
     """Visits, reviews, assessments, conferences and supervision overdue or due soon."""
-    from casegrip.measures.due import RULES, due_items
+    from casegrip.measures.due import due_items, rules
     from casegrip.web.accounts.access_log import record_command_access
 
     _django(settings)
@@ -893,7 +893,7 @@ def due(
         },
     )
     if output == "table":
-        console.print("Rules: " + "; ".join(f"{k}: {v}" for k, v in RULES.items()))
+        console.print("Rules: " + "; ".join(f"{k}: {v}" for k, v in rules(frame.config).items()))
 
 
 @measures_app.command("rows")

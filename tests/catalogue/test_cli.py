@@ -104,6 +104,11 @@ def test_due_lists_a_teams_children_for_a_user_in_scope_and_logs_it(
     assert (entry.action, entry.child_ids, entry.unit) == ("export", ["C1"], org["team_a"])
     assert entry.path.startswith("cli: casegrip due")
 
+    table = invoke("due", "--team", "A", "--user", manager.username, "--settings", "test")
+    assert table.exit_code == 0, table.output
+    assert "CP visit" in table.output
+    assert "every 10 working days" in table.output
+
     other = invoke("due", "--team", "Team B", "--user", manager.username, "--settings", "test")
     assert other.exit_code == 2
     assert "may not see child-level records" in other.output

@@ -148,3 +148,12 @@ def test_christmas_and_new_year_push_a_visit_into_january(frame_for):
 )
 def test_calendar_months_end_on_the_last_day_of_a_shorter_month(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_the_rules_say_the_authoritys_own_visiting_frequencies():
+    from casegrip.measures.due import rules
+
+    said = rules(CONFIG)
+    assert said["CP visit"].startswith("every 10 working days")
+    assert said["CIN visit"].startswith("every 20 working days")
+    assert not any("{" in rule for rule in said.values())

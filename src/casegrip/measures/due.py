@@ -48,6 +48,12 @@ RULES = {
 }
 
 
+def rules(config: AuthorityConfig) -> dict[str, str]:
+    """``RULES`` with the authority's own visiting frequencies filled in."""
+    every = config.visit_frequency_working_days
+    return {item: rule.format(cp=every.cp, cin=every.cin) for item, rule in RULES.items()}
+
+
 @dataclass(frozen=True)
 class DueItem:
     item: str  # a key of RULES
