@@ -51,33 +51,10 @@ def _date_text(day: ir.Value) -> ir.StringValue:
     return day.cast("string")
 
 
-def _plan_rows(
-    t: ir.Table,
-    *,
-    child_id: ir.Value,
-    in_numerator: ir.BooleanValue | bool,
-    reason: ir.StringValue,
-    category: ir.Value,
-    in_denominator: ir.BooleanValue | bool = True,
-    value: ir.NumericValue | None = None,
-) -> ir.Table:
-    """The runner's columns, as ``_common.rows`` gives them (attributed to the child's
-    allocation), plus the plan's category of abuse as a breakdown of its own."""
-
-    def flag(x: ir.BooleanValue | bool) -> ir.BooleanValue:
-        return ibis.literal(x) if isinstance(x, bool) else x
-
-    return t.select(
-        window_end=t.window_end,
-        child_id=child_id.cast("string"),
-        team_id=ibis.null("string"),
-        worker_id=ibis.null("string"),
-        in_denominator=flag(in_denominator),
-        in_numerator=flag(in_numerator),
-        value=(value if value is not None else ibis.null()).cast("float64"),
-        reason=reason,
-        category_of_abuse=category.cast("string"),
-    )
+def _plan_rows(t: ir.Table, *, category: ir.Value, **columns) -> ir.Table:
+    """The runner's columns (attributed to the child's allocation), plus the plan's category
+    of abuse as a breakdown of its own."""
+    return rows(t, category_of_abuse=category, **columns)
 
 
 # -- the pieces ------------------------------------------------------------------------------
