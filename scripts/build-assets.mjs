@@ -1,12 +1,12 @@
 // Build casegrip's front-end assets into src/casegrip/web/static/dist/ (git-ignored).
 //
 // - compiles src/casegrip/web/assets/scss/casegrip.scss with Dart Sass to casegrip.css
-// - copies the ES-module builds of GOV.UK Frontend and MOJ Frontend, and htmx
+// - copies the ES-module builds of GOV.UK Frontend and MOJ Frontend, htmx, and Vega (charts)
 // - copies the images that the compiled CSS asks for (and nothing else: no fonts, no crown)
 //
 // Run with `npm run build`. Exits non-zero, with a message, on any failure.
 
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,34 @@ const copies = [
   [path.join(mojDist, "moj-frontend.min.js"), "moj-frontend.min.js"],
   [path.join(mojDist, "moj-frontend.min.js.map"), "moj-frontend.min.js.map"],
   [path.join(modules, "htmx.org", "dist", "htmx.min.js"), "htmx.min.js"],
+  // Charts: Vega-Lite specs drawn by vega-embed (globals vega, vegaLite, vegaEmbed).
+  [path.join(modules, "vega", "build", "vega.min.js"), "vega.min.js"],
+  [path.join(modules, "vega-lite", "build", "vega-lite.min.js"), "vega-lite.min.js"],
+  [path.join(modules, "vega-lite", "build", "vega-lite.min.js.map"), "vega-lite.min.js.map"],
+  [path.join(modules, "vega-embed", "build", "vega-embed.min.js"), "vega-embed.min.js"],
+  [path.join(modules, "vega-embed", "build", "vega-embed.min.js.map"), "vega-embed.min.js.map"],
 ];
+
+// Vega compiles chart expressions with new Function(), which the pages' CSP forbids; its
+// interpreter evaluates them without eval. It is published only as an ES module importing
+// vega-util, whose functions the vega bundle already exposes on window.vega, so the import is
+// pointed there.
+const interpreter = path.join(modules, "vega-interpreter", "build", "vega-interpreter.js");
+const interpreterImport = /^import \{([^}]*)\} from 'vega-util';$/m;
+
+async function writeInterpreter() {
+  if (!existsSync(interpreter)) {
+    throw new BuildError(`${rel(interpreter)} is missing: run \`npm ci\`.`);
+  }
+  const source = await readFile(interpreter, "utf8");
+  if (!interpreterImport.test(source)) {
+    throw new BuildError(`${rel(interpreter)} no longer imports vega-util as expected: check its version.`);
+  }
+  const target = path.join(dist, "vega-interpreter.js");
+  const withoutMap = source.replace(/^\/\/# sourceMappingURL=.*$/m, "");
+  await writeFile(target, withoutMap.replace(interpreterImport, "const {$1} = globalThis.vega;"));
+  console.log(`wrote ${rel(target)}`);
+}
 
 class BuildError extends Error {}
 
@@ -137,6 +164,7 @@ async function main() {
   for (const [source, name] of copies) {
     await copy(source, path.join(dist, name));
   }
+  await writeInterpreter();
 }
 
 try {
