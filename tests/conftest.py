@@ -5,6 +5,7 @@ When ``DATABASE_URL`` names PostgreSQL and it does not answer, the run skips, un
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlparse
 
 import psycopg
@@ -121,3 +122,20 @@ def pg_engine_url() -> str:
             pytest.fail(f"PostgreSQL is required but does not answer at {base}: {exc}")
         pytest.skip(f"PostgreSQL does not answer at {base}")
     return f"{base}/casegrip_engine_test"
+
+
+@pytest.fixture(scope="session")
+def small_home(tmp_path_factory) -> Path:
+    """A data directory holding the synthetic small authority's snapshot and figures."""
+    from .small_authority import build_home
+
+    return build_home(tmp_path_factory.mktemp("small-authority"))
+
+
+@pytest.fixture
+def small(small_home, db, monkeypatch):
+    """The small authority live (CASEGRIP_HOME points at it) and synced into the database."""
+    from .small_authority import sync
+
+    monkeypatch.setenv("CASEGRIP_HOME", str(small_home))
+    return sync(small_home)

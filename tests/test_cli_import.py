@@ -48,14 +48,14 @@ def test_import_puts_a_snapshot_live_and_syncs_the_organisation(db, tmp_path, mo
 def test_a_failed_import_says_why_and_changes_nothing(db, tmp_path, monkeypatch):
     monkeypatch.setenv("CASEGRIP_HOME", str(tmp_path / "home"))
     good = ssd_folder(tmp_path)
-    invoke("import", str(good), "--settings", "test", "--no-sync")
+    invoke("import", str(good), "--settings", "test", "--no-sync", "--no-figures")
     before = live_snapshot()
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "ssd_person.parquet").write_bytes(b"not parquet at all")
     shutil.copy(EXAMPLE, bad / "authority.yaml")
 
-    result = invoke("import", str(bad), "--settings", "test", "--no-sync")
+    result = invoke("import", str(bad), "--settings", "test", "--no-sync", "--no-figures")
 
     assert result.exit_code == 2
     assert "live snapshot is unchanged" in result.output
@@ -68,7 +68,7 @@ def test_import_without_a_configuration_explains_where_to_put_one(db, tmp_path, 
     monkeypatch.setenv("CASEGRIP_HOME", str(tmp_path / "home"))
     folder = ssd_folder(tmp_path)
     (folder / "authority.yaml").unlink()
-    result = invoke("import", str(folder), "--settings", "test")
+    result = invoke("import", str(folder), "--settings", "test", "--no-figures")
     assert result.exit_code == 2
     assert "No authority configuration" in result.output
     assert live_snapshot() is None

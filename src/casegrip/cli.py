@@ -317,8 +317,10 @@ def run_import(
     kind: str | None = None,
     schema: str = "ssd",
     collection_year: int | None = None,
+    figures: bool = True,
 ):
-    """Read, check and put a case record in service, showing progress; exits 2 on failure."""
+    """Read, check and put a case record in service, showing progress; exits 2 on failure.
+    With ``figures``, then work out the figures the pages show (measures.results)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from casegrip.engines import engine_name
@@ -354,6 +356,17 @@ def run_import(
         except ImportFailed as exc:
             err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
             raise typer.Exit(2) from exc
+        if figures:
+            from casegrip.measures.results import compute
+            from casegrip.store.live import live_snapshot
+
+            labels = {"figures": "Working out the figures", "due list": "Working out due lists"}
+            compute(
+                live_snapshot(),
+                progress=lambda step, done, total: steps(
+                    labels.get(step, "Working out the figures"), done, total
+                ),
+            )
     rows = sum(provenance.row_counts.values())
     found = sum(provenance.findings_by_rule.values())
     console.print(
@@ -379,6 +392,10 @@ def import_command(
     collection_year: Annotated[int | None, typer.Option(help="For an SSDA903 set.")] = None,
     settings: SettingsOption = "production",
     sync: Annotated[bool, typer.Option(help="Update teams and staff from the snapshot.")] = True,
+    figures: Annotated[
+        bool,
+        typer.Option(help="Work out the figures the pages show now, not on first view."),
+    ] = True,
 ) -> None:
     """Import a case record as a new snapshot: all or nothing."""
     run_import(
@@ -388,6 +405,7 @@ def import_command(
         kind=source,
         schema=schema,
         collection_year=collection_year,
+        figures=figures,
     )
     if sync:
         _django(settings)

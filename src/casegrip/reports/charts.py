@@ -1,0 +1,202 @@
+"""Charts as Vega-Lite specs (built with Altair): one definition, drawn by vega-embed in the page
+and by vl-convert as SVG in a PDF pack.
+
+Each chart function returns a ``Chart``: the spec, a sentence saying what it shows (the chart's
+accessible name) and the same figures as a table, which pages offer to screen-reader users and
+print under the chart in packs."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import altair as alt
+
+# GOV.UK Frontend's palette, so charts match the pages around them.
+BLUE = "#1d70b8"
+BLACK = "#0b0c0c"
+GREY = "#505a5f"
+RED = "#d4351c"
+GREEN = "#00703c"
+FONT = "Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Chart:
+    spec: dict
+    description: str
+    columns: tuple[str, ...]
+    rows: list[tuple] = field(default_factory=list)
+
+
+def _config(chart: alt.TopLevelMixin, *, width: int | str, height: int) -> dict:
+    spec = (
+        chart.properties(width=width, height=height)
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor=BLACK, titleColor=BLACK)
+        .configure_view(stroke=None)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .to_dict()
+    )
+    # The spec travels with the page; Altair's schema URL is a link the browser never needs.
+    spec.pop("$schema", None)
+    return spec
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "no figure"
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def trend(
+    points: Sequence[tuple[date, float | None]],
+    *,
+    title: str,
+    unit: str = "",
+    targets: Sequence[tuple[date, float | None]] = (),
+    comparison: Sequence[tuple[date, float | None]] = (),
+    comparison_label: str = "England",
+) -> Chart:
+    """A monthly trend line, with the target (its trajectory, a step line) and a comparison."""
+    rows = []
+    for day, value in points:
+        rows.append({"month": day.isoformat(), "series": title, "value": value})
+    for day, value in targets:
+        if value is not None:
+            rows.append({"month": day.isoformat(), "series": "Target", "value": value})
+    for day, value in comparison:
+        if value is not None:
+            rows.append({"month": day.isoformat(), "series": comparison_label, "value": value})
+    series = [title, "Target", comparison_label]
+    colours = [BLUE, BLACK, GREY]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", title=unit or None, scale=alt.Scale(zero=True)),
+        color=alt.Color(
+            "series:N", title=None, scale=alt.Scale(domain=series, range=colours), sort=series
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=series, range=[[1, 0], [6, 4], [2, 2]]),
+            sort=series,
+        ),
+    )
+    chart = base.mark_line(point=True, interpolate="step-after").transform_filter(
+        alt.datum.series != title
+    ) + base.mark_line(point=True).transform_filter(alt.datum.series == title)
+    by_month: dict[str, dict[str, float | None]] = {}
+    for row in rows:
+        by_month.setdefault(row["month"], {})[row["series"]] = row["value"]
+    table = [
+        (month, _fmt(v.get(title)), _fmt(v.get("Target")), _fmt(v.get(comparison_label)))
+        for month, v in sorted(by_month.items())
+    ]
+    last = next((v for _, v in reversed(points) if v is not None), None)
+    description = (
+        f"Line chart of {title} by month, {len(points)} months"
+        + (f"; latest {_fmt(last)}{(' ' + unit) if unit else ''}" if points else "")
+        + ("; with the target" if targets else "")
+        + "."
+    )
+    return Chart(
+        _config(chart, width="container", height=260),
+        description,
+        ("Month", title, "Target", comparison_label),
+        table,
+    )
+
+
+def bars(
+    items: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str = "",
+    threshold: float | None = None,
+    threshold_label: str = "Target",
+    highlight_above: bool = False,
+) -> Chart:
+    """Horizontal bars, one per label (a breakdown, or workers' caseloads), with an optional
+    threshold line; bars above it are coloured red when ``highlight_above``."""
+    rows = [
+        {
+            "label": label,
+            "value": value,
+            "over": bool(
+                highlight_above
+                and threshold is not None
+                and value is not None
+                and value > threshold
+            ),
+        }
+        for label, value in items
+    ]
+    bar = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=None),
+            x=alt.X("value:Q", title=unit or None),
+            color=alt.Color(
+                "over:N", scale=alt.Scale(domain=[False, True], range=[BLUE, RED]), legend=None
+            ),
+        )
+    )
+    layers: alt.TopLevelMixin = bar
+    if threshold is not None:
+        rule = (
+            alt.Chart(alt.Data(values=[{"threshold": threshold}]))
+            .mark_rule(color=BLACK, strokeDash=[6, 4], size=2)
+            .encode(x="threshold:Q")
+        )
+        layers = bar + rule
+    height = max(60, 22 * len(rows))
+    description = f"Bar chart of {title}, {len(rows)} bars" + (
+        f", with the {threshold_label.lower()} of {_fmt(threshold)} marked." if threshold else "."
+    )
+    return Chart(
+        _config(layers, width="container", height=height),
+        description,
+        ("", title),
+        [(label, _fmt(value)) for label, value in items],
+    )
+
+
+def histogram(
+    values: Sequence[float], *, title: str, unit: str, threshold: float | None = None
+) -> Chart:
+    """How many have each value (a distribution of caseloads, say), in bins of one."""
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[int(value)] = counts.get(int(value), 0) + 1
+    rows = [{"value": k, "count": n} for k, n in sorted(counts.items())]
+    bar = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=BLUE)
+        .encode(x=alt.X("value:O", title=unit), y=alt.Y("count:Q", title="Number"))
+    )
+    layers: alt.TopLevelMixin = bar
+    if threshold is not None:
+        rule = (
+            alt.Chart(alt.Data(values=[{"value": int(threshold)}]))
+            .mark_rule(color=BLACK, strokeDash=[6, 4], size=2)
+            .encode(x="value:O")
+        )
+        layers = bar + rule
+    return Chart(
+        _config(layers, width="container", height=200),
+        f"Histogram of {title}: how many have each {unit}.",
+        (unit, "Number"),
+        [(str(k), str(n)) for k, n in sorted(counts.items())],
+    )
+
+
+def to_svg(chart: Chart, width: int = 640) -> str:
+    """The chart as SVG, for a PDF or a printed pack ("container" width has no container
+    there, so a fixed width is used)."""
+    import vl_convert
+
+    spec = dict(chart.spec)
+    if spec.get("width") == "container":
+        spec["width"] = width
+    return vl_convert.vegalite_to_svg(spec)
