@@ -15,6 +15,9 @@ async function draw(element) {
       defaultStyle: false,
       ast: true,
       expr: expressionInterpreter,
+      // vega-tooltip would inject its own <style>, which the CSP blocks: its look is in
+      // casegrip.css instead.
+      tooltip: { disableDefaultStyle: true },
     });
     element.dataset.cgChartDrawn = "true";
   } catch (error) {
