@@ -101,7 +101,8 @@ def test_indicator_page_has_trend_breakdown_and_definition(small):
     url = reverse("performance:indicator", args=["assessment_timeliness_45wd"])
     page = client_for(head).get(url).content.decode()
     assert 'data-cg-chart="trend-spec"' in page
-    assert "East locality" in page and "West locality" in page
+    assert "East locality" in page
+    assert "West locality" in page
     assert "Show the chart as a table" in page
     assert 'id="children-link"' in page
 

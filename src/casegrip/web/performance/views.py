@@ -237,9 +237,8 @@ def indicator(request: HttpRequest, measure_id: str) -> HttpResponse:
     )
 
 
-def _export_rows(measure, figs, scope, month: date) -> tuple[list, list]:
+def _export_rows(measure, figs, scope, month: date, rules) -> tuple[list, list]:
     """The trend and the breakdown, always disclosure-controlled (an export leaves casegrip)."""
-    rules = snapshot_config(live_snapshot()).disclosure
     trend = []
     for p in figs.points(measure.id, scope.breakdown, scope.group):
         if p.window_end <= month:
@@ -268,9 +267,9 @@ def indicator_export(request: HttpRequest, measure_id: str, fmt: str) -> HttpRes
     found = _context(request)
     if found is None:
         raise Http404("No snapshot has been imported yet")
-    live, figs, config, scope = found
+    _live, figs, config, scope = found
     month = _month(request, figs)
-    trend, rows = _export_rows(measure, figs, scope, month)
+    trend, rows = _export_rows(measure, figs, scope, month, config.disclosure)
     trend_header = ("Unit", "Month end", "Numerator", "Denominator", measure.name, "Target")
     below_header = ("Unit or worker", "Month end", "Numerator", "Denominator", measure.name)
     name = f"casegrip-{measure.id}-{scope.group or 'unit'}-{month:%Y-%m}"

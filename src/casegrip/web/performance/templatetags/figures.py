@@ -23,7 +23,7 @@ DIRECTIONS = {
 }
 
 
-SUPPRESSED_HTML = mark_safe(  # noqa: S308 (a constant)
+SUPPRESSED_HTML = mark_safe(
     '<abbr title="Suppressed: a count below the disclosure threshold">c</abbr>'
 )
 
@@ -36,7 +36,7 @@ def _number(value: float) -> str:
 def figure(measure: Measure, value) -> str:
     """A value in the measure's units: 85.5%, 41.2 per 10,000, 37 children."""
     if value is None or value == "":
-        return mark_safe('<span class="cg-figure--none">No figure</span>')  # noqa: S308
+        return mark_safe('<span class="cg-figure--none">No figure</span>')
     if value == SUPPRESSED:
         return SUPPRESSED_HTML
     if measure.kind is Kind.PROPORTION:
@@ -55,7 +55,7 @@ def count(value) -> str:
 def rag_tag(rag) -> str:
     found = RAG_TAGS.get(str(rag))
     if not found:
-        return mark_safe('<span class="govuk-body-s">No target</span>')  # noqa: S308
+        return mark_safe('<span class="govuk-body-s">No target</span>')
     return format_html('<strong class="govuk-tag {}">{}</strong>', *found)
 
 
