@@ -8,6 +8,7 @@ print under the chart in packs."""
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import altair as alt
 
@@ -35,11 +36,22 @@ def _config(chart: alt.TopLevelMixin, *, width: int | str, height: int) -> dict:
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor=BLACK, titleColor=BLACK)
         .configure_view(stroke=None)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .to_dict()
+        # Altair's JSON-schema validation costs tens of milliseconds a chart; these specs are
+        # fixed shapes, validated once by the tests (tests/reports/test_charts.py).
+        .to_dict(validate=False)
     )
     # The spec travels with the page; Altair's schema URL is a link the browser never needs.
     spec.pop("$schema", None)
     return spec
+
+
+def _with_data(spec: dict, **datasets: list[dict]) -> dict:
+    """A chart's spec with its named datasets filled in.
+
+    Building a spec with Altair costs tens of milliseconds, most of it copying the data; pages
+    draw the same few shapes again and again, so each shape is built once, with named datasets,
+    and only the data changes from one call to the next."""
+    return {**spec, "datasets": datasets}
 
 
 def _fmt(value: float | None) -> str:
@@ -67,24 +79,7 @@ def trend(
     for day, value in comparison:
         if value is not None:
             rows.append({"month": day.isoformat(), "series": comparison_label, "value": value})
-    series = [title, "Target", comparison_label]
-    colours = [BLUE, BLACK, GREY]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
-        y=alt.Y("value:Q", title=unit or None, scale=alt.Scale(zero=True)),
-        color=alt.Color(
-            "series:N", title=None, scale=alt.Scale(domain=series, range=colours), sort=series
-        ),
-        strokeDash=alt.StrokeDash(
-            "series:N",
-            title=None,
-            scale=alt.Scale(domain=series, range=[[1, 0], [6, 4], [2, 2]]),
-            sort=series,
-        ),
-    )
-    chart = base.mark_line(point=True, interpolate="step-after").transform_filter(
-        alt.datum.series != title
-    ) + base.mark_line(point=True).transform_filter(alt.datum.series == title)
+    spec = _trend_spec(title, unit, comparison_label)
     by_month: dict[str, dict[str, float | None]] = {}
     for row in rows:
         by_month.setdefault(row["month"], {})[row["series"]] = row["value"]
@@ -100,11 +95,35 @@ def trend(
         + "."
     )
     return Chart(
-        _config(chart, width="container", height=260),
+        _with_data(spec, table=rows),
         description,
         ("Month", title, "Target", comparison_label),
         table,
     )
+
+
+@lru_cache(maxsize=256)
+def _trend_spec(title: str, unit: str, comparison_label: str) -> dict:
+    series = [title, "Target", comparison_label]
+    colours = [BLUE, BLACK, GREY]
+    base = alt.Chart(alt.Data(name="table")).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", title=unit or None, scale=alt.Scale(zero=True)),
+        color=alt.Color(
+            "series:N", title=None, scale=alt.Scale(domain=series, range=colours), sort=series
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=series, range=[[1, 0], [6, 4], [2, 2]]),
+            sort=series,
+        ),
+    )
+    # The target is a trajectory that steps when it changes; the figure is a plain line.
+    chart = base.mark_line(point=True, interpolate="step-after").transform_filter(
+        alt.datum.series != title
+    ) + base.mark_line(point=True).transform_filter(alt.datum.series == title)
+    return _config(chart, width="container", height=260)
 
 
 def bars(
@@ -131,8 +150,23 @@ def bars(
         }
         for label, value in items
     ]
+    height = max(60, 22 * len(rows))
+    description = f"Bar chart of {title}, {len(rows)} bars" + (
+        f", with the {threshold_label.lower()} of {_fmt(threshold)} marked." if threshold else "."
+    )
+    spec = _bars_spec(unit or "", threshold is not None, height)
+    return Chart(
+        _with_data(spec, table=rows, threshold=[{"threshold": threshold}]),
+        description,
+        ("", title),
+        [(label, _fmt(value)) for label, value in items],
+    )
+
+
+@lru_cache(maxsize=256)
+def _bars_spec(unit: str, with_threshold: bool, height: int) -> dict:
     bar = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="table"))
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=None),
@@ -143,23 +177,14 @@ def bars(
         )
     )
     layers: alt.TopLevelMixin = bar
-    if threshold is not None:
+    if with_threshold:
         rule = (
-            alt.Chart(alt.Data(values=[{"threshold": threshold}]))
+            alt.Chart(alt.Data(name="threshold"))
             .mark_rule(color=BLACK, strokeDash=[6, 4], size=2)
             .encode(x="threshold:Q")
         )
         layers = bar + rule
-    height = max(60, 22 * len(rows))
-    description = f"Bar chart of {title}, {len(rows)} bars" + (
-        f", with the {threshold_label.lower()} of {_fmt(threshold)} marked." if threshold else "."
-    )
-    return Chart(
-        _config(layers, width="container", height=height),
-        description,
-        ("", title),
-        [(label, _fmt(value)) for label, value in items],
-    )
+    return _config(layers, width="container", height=height)
 
 
 def histogram(
@@ -170,25 +195,34 @@ def histogram(
     for value in values:
         counts[int(value)] = counts.get(int(value), 0) + 1
     rows = [{"value": k, "count": n} for k, n in sorted(counts.items())]
-    bar = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color=BLUE)
-        .encode(x=alt.X("value:O", title=unit), y=alt.Y("count:Q", title="Number"))
-    )
-    layers: alt.TopLevelMixin = bar
-    if threshold is not None:
-        rule = (
-            alt.Chart(alt.Data(values=[{"value": int(threshold)}]))
-            .mark_rule(color=BLACK, strokeDash=[6, 4], size=2)
-            .encode(x="value:O")
-        )
-        layers = bar + rule
     return Chart(
-        _config(layers, width="container", height=200),
+        _with_data(
+            _histogram_spec(unit, threshold is not None),
+            table=rows,
+            threshold=[{"value": int(threshold or 0)}],
+        ),
         f"Histogram of {title}: how many have each {unit}.",
         (unit, "Number"),
         [(str(k), str(n)) for k, n in sorted(counts.items())],
     )
+
+
+@lru_cache(maxsize=32)
+def _histogram_spec(unit: str, with_threshold: bool) -> dict:
+    bar = (
+        alt.Chart(alt.Data(name="table"))
+        .mark_bar(color=BLUE)
+        .encode(x=alt.X("value:O", title=unit), y=alt.Y("count:Q", title="Number"))
+    )
+    layers: alt.TopLevelMixin = bar
+    if with_threshold:
+        rule = (
+            alt.Chart(alt.Data(name="threshold"))
+            .mark_rule(color=BLACK, strokeDash=[6, 4], size=2)
+            .encode(x="value:O")
+        )
+        layers = bar + rule
+    return _config(layers, width="container", height=200)
 
 
 def to_svg(chart: Chart, width: int = 640) -> str:
