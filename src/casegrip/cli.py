@@ -77,6 +77,11 @@ def _serve(host: str, port: int, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
+            # Each server process reads the live snapshot's figures before its first request,
+            # so no user waits for them.
+            from casegrip.measures.results import warm
+
+            warm()
             return application
 
     Server().run()

@@ -207,3 +207,12 @@ def figures(snapshot: LiveSnapshot, *, home: Path | None = None) -> Figures:
 def ready(snapshot: LiveSnapshot, *, home: Path | None = None) -> bool:
     folder = _folder(snapshot, home)
     return (folder / FIGURES_FILE).exists() and (folder / DUE_FILE).exists()
+
+
+def warm(home: Path | None = None) -> None:
+    """Read the live snapshot's figures into memory, if they have been worked out."""
+    from casegrip.store.live import live_snapshot
+
+    snapshot = live_snapshot(home)
+    if snapshot is not None and ready(snapshot, home=home):
+        figures(snapshot, home=home)

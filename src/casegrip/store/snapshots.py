@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -357,8 +358,15 @@ def findings_path(snapshot_id: str, home: Path | None = None) -> Path:
 
 
 def snapshot_config(snapshot: LiveSnapshot, home: Path | None = None) -> AuthorityConfig:
-    """The authority configuration a snapshot was imported with."""
-    return load_config(snapshots_dir(home) / snapshot.snapshot_id / CONFIG_FILE)
+    """The authority configuration a snapshot was imported with (read once: a snapshot's
+    files never change, and pages ask for it on every request)."""
+    path = snapshots_dir(home) / snapshot.snapshot_id / CONFIG_FILE
+    return _config_at(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _config_at(path: str, stamp: int) -> AuthorityConfig:
+    return load_config(Path(path))
 
 
 def read_findings(snapshot_id: str, home: Path | None = None) -> pa.Table:
