@@ -219,7 +219,7 @@ def main() -> None:
             session = Session(port)
             session.sign_in(name)
             rng = random.Random(n)  # noqa: S311 (which page to open next)
-            choices = pages_for(unit, weekly) + [(BASELINE, "/")]
+            choices = [*pages_for(unit, weekly), (BASELINE, "/")]
             while time.monotonic() < stop:
                 kind, path = rng.choice(choices)
                 status, _, elapsed = session.request("GET", path)
