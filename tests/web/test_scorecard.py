@@ -80,8 +80,9 @@ def test_board_member_sees_small_numbers_suppressed(small):
         and m.kind.value in ("count", "proportion")
     )
     url = reverse("performance:indicator", args=[small_one.id])
-    board_page = client_for(board).get(url, {"unit": team.pk}).content.decode()
-    director_page = client_for(director).get(url, {"unit": team.pk}).content.decode()
+    params = {"unit": team.pk, "month": figs.months[-1].isoformat()[:7]}
+    board_page = client_for(board).get(url, params).content.decode()
+    director_page = client_for(director).get(url, params).content.decode()
     assert "Suppressed: a count below the disclosure threshold" in board_page
     assert (
         "Suppressed: a count below the disclosure threshold"
@@ -89,7 +90,7 @@ def test_board_member_sees_small_numbers_suppressed(small):
     )
     # Exports are aggregate outputs: suppressed whoever asks.
     export = client_for(director).get(
-        reverse("performance:indicator_export", args=[small_one.id, "csv"]), {"unit": team.pk}
+        reverse("performance:indicator_export", args=[small_one.id, "csv"]), params
     )
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     latest = rows[-1]
@@ -164,3 +165,14 @@ def test_unknown_indicator_and_format_are_404(small):
     assert client.get(reverse("performance:indicator", args=["no_such"])).status_code == 404
     url = reverse("performance:indicator_export", args=["cla_rate_per_10k", "pdf"])
     assert client.get(url).status_code == 404
+
+
+def test_default_month_is_the_last_whole_month(small):
+    # The extract date is 30 October 2026: October is still running, so September is shown,
+    # and October can be chosen, marked as partial.
+    director = small.user("director", small.authority)
+    page = client_for(director).get(reverse("performance:index")).content.decode()
+    assert "in the month to 30 September 2026" in page
+    assert "October 2026 (to 30 October)" in page
+    october = client_for(director).get(reverse("performance:index"), {"month": "2026-10"})
+    assert "in the month to 30 October 2026" in october.content.decode()

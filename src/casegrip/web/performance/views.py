@@ -6,9 +6,11 @@ pages do no query on the case record; only the list of children behind a figure 
 from datetime import date
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from casegrip.home import data_dir
 from casegrip.measures.catalogue import CATALOGUE, MEASURES
@@ -20,8 +22,10 @@ from casegrip.reports.scorecard import row, scorecard, show, sparkline_points
 from casegrip.reports.tables import to_csv, to_xlsx
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
+from casegrip.web.accounts.access import grants
 from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.models import AccessLog
+from casegrip.web.accounts.roles import Permission
 from casegrip.web.sections import require_section
 
 from . import children as children_rows
@@ -77,7 +81,13 @@ def _no_snapshot(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The scorecard for one unit: every indicator, grouped as the catalogue groups them."""
+    """The scorecard for one unit: every indicator, grouped as the catalogue groups them.
+    Someone who sees only their own caseload has no scorecard: they go to their weekly list."""
+    user_grants = grants(request)
+    if not user_grants.has(Permission.VIEW_AGGREGATES) and user_grants.has(
+        Permission.VIEW_OWN_CASELOAD
+    ):
+        return redirect("performance:weekly")
     found = _context(request)
     if found is None:
         return _no_snapshot(request, "performance/index.html")
@@ -85,6 +95,47 @@ def index(request: HttpRequest) -> HttpResponse:
     month = _month(request, figs)
     group_filter = request.GET.get("group", "")
     rag_filter = request.GET.get("show", "")
+    tables = _scorecard_tables(live, figs, config, scope, month, group_filter, rag_filter)
+    return render(
+        request,
+        "performance/index.html",
+        {
+            "snapshot": live,
+            "scope": scope,
+            "units": visible_units(request),
+            "tables": tables,
+            "groups": GROUPS,
+            "group_filter": group_filter,
+            "rag_filters": RAG_FILTERS,
+            "rag_filter": rag_filter,
+            "month": month,
+            "months": month_choices(figs),
+        },
+    )
+
+
+def _scorecard_tables(live, figs, config, scope, month, group_filter, rag_filter) -> str:
+    """The scorecard's tables as HTML. They depend only on the snapshot, the unit, the month,
+    the filters and whether small numbers are suppressed, so each is rendered once per server
+    process and reused: the page most people open first costs a lookup."""
+    published = published_figures()
+    level = "exact" if scope.rules is None else f"{scope.rules.threshold}-{scope.rules.round_to}"
+    key = ":".join(
+        (
+            "scorecard",
+            live.snapshot_id,
+            str(scope.unit.pk),
+            scope.group,
+            month.isoformat(),
+            group_filter,
+            rag_filter,
+            level,
+            str(len(published)),
+        )
+    )
+    html = cache.get(key)
+    if html is not None:
+        return html
     measures = [m for m in MEASURES if not group_filter or m.group == group_filter]
     rows = scorecard(
         measures,
@@ -92,7 +143,7 @@ def index(request: HttpRequest) -> HttpResponse:
         scope.breakdown,
         scope.group,
         rules=scope.rules,
-        published=published_figures(),
+        published=published,
         la_code=config.la_code,
         month=month,
     )
@@ -104,28 +155,21 @@ def index(request: HttpRequest) -> HttpResponse:
         rows = [r for r in rows if r.direction == "worsening"]
     grouped: dict[str, list] = {}
     for r in rows:
-        grouped.setdefault(r.group, []).append(
-            {"row": r, "spark": sparkline_points(r.spark), "month": month}
-        )
-    counts = {rag: sum(1 for r in rows if r.rag == rag) for rag in ("red", "amber", "green")}
-    return render(
-        request,
-        "performance/index.html",
+        grouped.setdefault(r.group, []).append({"row": r, "spark": sparkline_points(r.spark)})
+    html = render_to_string(
+        "performance/_scorecard_tables.html",
         {
-            "snapshot": live,
             "scope": scope,
-            "units": visible_units(request),
-            "grouped": grouped,
-            "groups": GROUPS,
-            "group_filter": group_filter,
-            "rag_filters": RAG_FILTERS,
-            "rag_filter": rag_filter,
             "month": month,
-            "months": month_choices(figs),
-            "counts": counts,
+            "grouped": grouped,
+            "counts": {
+                rag: sum(1 for r in rows if r.rag == rag) for rag in ("red", "amber", "green")
+            },
             "shown": len(rows),
         },
     )
+    cache.set(key, html, timeout=None)
+    return html
 
 
 def _measure(measure_id: str):
@@ -174,9 +218,6 @@ def _trend(measure, figs, scope, month: date) -> charts.Chart:
 def _crumbs(request: HttpRequest, scope, measure) -> list[dict]:
     """Scorecard, then each unit above this one the user may see, then this unit."""
     from django.urls import reverse
-
-    from casegrip.web.accounts.access import grants
-    from casegrip.web.accounts.roles import Permission
 
     user_grants = grants(request)
     crumbs = [
