@@ -26,7 +26,10 @@ def build_home(home: Path) -> Path:
     write_extract(result, home / "extract")
     config = load_config(home / "extract" / "authority.yaml")
     import_extract(
-        read_source(str(home / "extract")), config=config, source_path="small", home=home
+        read_source(str(home / "extract"), extract_date=EXTRACT_DATE),
+        config=config,
+        source_path="small",
+        home=home,
     )
     compute(live_snapshot(home), home=home)
     return home

@@ -26,10 +26,11 @@ def test_scorecard_lists_every_indicator_with_figures_for_the_unit(small):
     page = response.content.decode()
     for measure in MEASURES:
         assert f'data-measure="{measure.id}"' in page
-    # The authority's latest CLA rate, as worked out, is on the page.
+    # The authority's CLA rate for the last whole month, as worked out, is on the page.
     figs = figures(small.snapshot)
-    latest = figs.latest("cla_rate_per_10k", "authority", small.authority.la_code)
-    assert f"{latest.value:,.1f}".removesuffix(".0") in page
+    points = figs.points("cla_rate_per_10k", "authority", small.authority.la_code)
+    september = next(p for p in points if p.window_end.isoformat() == "2026-09-30")
+    assert f"{september.value:,.1f}".removesuffix(".0") in page
 
 
 def test_scorecard_filters_by_area_and_rag(small):
