@@ -62,7 +62,10 @@ def test_team_scope_is_checked(small):
 def test_social_worker_has_no_scorecard(small):
     team = small.unit(EAST_TEAM)
     sw = small.user("social-worker", team, staff=small.worker_with_children(EAST_TEAM))
-    assert client_for(sw).get(reverse("performance:index")).status_code == 403
+    # Their Performance is their own weekly list (a unit's scorecard too); figures are refused.
+    assert client_for(sw).get(reverse("performance:index")).url == reverse("performance:weekly")
+    unit_scorecard = client_for(sw).get(reverse("performance:index"), {"unit": team.pk})
+    assert unit_scorecard.url == reverse("performance:weekly")
     url = reverse("performance:indicator", args=["assessment_timeliness_45wd"])
     assert client_for(sw).get(url, {"unit": team.pk}).status_code == 403
 
