@@ -30,14 +30,15 @@ def test_team_manager_sees_their_teams_items_most_urgent_first(small):
     expected = sorted(_team_items(small, EAST), key=urgency)
     assert expected, "the small authority has items due for this team"
     rows = response.context["rows"]
-    assert [r["item"] for r in rows] == expected
+    assert response.context["total"] == len(expected)
+    assert [r["item"] for r in rows] == expected[:100]
     # Overdue before due soon, and the longest overdue first.
     statuses = [r["item"].status for r in rows]
     assert statuses == sorted(statuses, key=lambda s: s != "overdue")
     overdue = [r["item"].working_days for r in rows if r["item"].status == "overdue"]
     assert overdue == sorted(overdue, reverse=True)
     entry = AccessLog.objects.get(user=manager, action=AccessLog.Action.VIEW)
-    assert set(entry.child_ids) == {i.child_id for i in expected if i.child_id}
+    assert set(entry.child_ids) == {i.child_id for i in expected[:100] if i.child_id}
 
 
 def test_filters_by_kind_and_status(small):
@@ -118,3 +119,18 @@ def test_totals_by_team_count_overdue_and_due(small):
         "due": sum(i.status == "due" for i in items),
     }
     assert totals["no-such-team"] == {"overdue": 0, "due": 0}
+
+
+def test_a_long_list_comes_in_pages_and_only_the_page_shown_is_logged(small):
+    director = small.user("director", small.authority)
+    client = client_for(director)
+    everything = sorted(figures(small.snapshot).due, key=urgency)
+    assert len(everything) > 100, "the small authority has more than a page of items"
+    first = client.get(URL)
+    assert [r["item"] for r in first.context["rows"]] == everything[:100]
+    assert first.context["total"] == len(everything)
+    second = client.get(URL, {"page": 2})
+    assert [r["item"] for r in second.context["rows"]] == everything[100:200]
+    logged = AccessLog.objects.filter(user=director).order_by("pk").last()
+    assert set(logged.child_ids) == {i.child_id for i in everything[100:200] if i.child_id}
+    assert client.get(URL, {"page": "x"}).status_code == 200

@@ -26,6 +26,7 @@ from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
 from casegrip.web.sections import require_section
 
 KINDS = tuple(RULES)
+PAGE_SIZE = 100  # a whole authority's list runs to thousands of items
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,34 @@ def _scope(request: HttpRequest) -> ListScope:
     if not user_grants.has(Permission.VIEW_CHILD_RECORDS, unit):
         raise PermissionDenied
     return ListScope(unit, None, user_grants.has(Permission.EXPORT_CHILD_RECORDS, unit))
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+def _pagination(request: HttpRequest, page: int, pages: int) -> dict | None:
+    """Links for GOV.UK's pagination component, keeping the filters."""
+    if pages == 1:
+        return None
+
+    def href(n: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(n)
+        return "?" + query.urlencode()
+
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": href(page - 1) if page > 1 else "",
+        "next": href(page + 1) if page < pages else "",
+        "items": [
+            {"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)
+        ],
+    }
 
 
 def _pk(request: HttpRequest, name: str) -> int:
@@ -160,11 +189,14 @@ def weekly(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     everything = items_for(figures(live).due, scope)
     items, filters = _filtered(request, everything)
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(_page(request), 1), pages)
+    shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     record_access(
         request,
         what="weekly list",
         unit=scope.unit or scope.worker.unit,
-        child_ids=_child_ids(items),
+        child_ids=_child_ids(shown),
     )
     counts = Counter(i.status for i in items)
     by_kind = Counter(i.item for i in items)
@@ -179,7 +211,9 @@ def weekly(request: HttpRequest) -> HttpResponse:
         {
             "snapshot": live,
             "scope": scope,
-            "rows": _rows(items, names),
+            "rows": _rows(shown, names),
+            "total": len(items),
+            "pagination": _pagination(request, page, pages),
             "overdue": counts.get(OVERDUE, 0),
             "due_soon": counts.get("due", 0),
             "by_kind": [(k, by_kind[k]) for k in KINDS if by_kind.get(k)],
