@@ -35,7 +35,9 @@ def test_team_manager_scorecard_indicator_children_export(page: Page, small, man
     expect(page.locator("tr[data-measure]")).to_have_count(62)
     accessible(page)
 
-    page.get_by_role("link", name="Looked-after children visited within regulation 28 timescales").click()
+    page.get_by_role(
+        "link", name="Looked-after children visited within regulation 28 timescales"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("visited")
     # The trend chart is drawn by vega-embed as SVG, under the page's CSP.
     expect(page.locator("[data-cg-chart='trend-spec'] svg")).to_be_visible()

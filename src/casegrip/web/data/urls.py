@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("quality/", views.quality, name="quality"),
     path("quality.csv", views.quality_csv, name="quality_csv"),
+    path("imports/", views.start_import, name="start_import"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/status/", views.import_job_status, name="import_job_status"),
 ]
