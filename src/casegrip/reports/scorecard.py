@@ -14,6 +14,7 @@ from casegrip.measures.model import Measure, Polarity, Rag
 from casegrip.measures.published import Figure, comparison
 from casegrip.measures.results import Figures
 from casegrip.measures.runner import Point, judge
+from casegrip.reports import charts
 
 SPARK_MONTHS = 13
 # A change smaller than this, in the measure's own units, is "no change".
@@ -148,6 +149,34 @@ def scorecard(
         )
         for measure in measures
     ]
+
+
+def trend_chart(
+    measure: Measure,
+    figs: Figures,
+    breakdown: str,
+    group: str,
+    rules: Disclosure | None,
+    month: date,
+    months: int | None = None,
+) -> charts.Chart:
+    """The measure's monthly trend for one group up to ``month`` (the last ``months`` of it,
+    or every month kept), with its target trajectory and England's published figures."""
+    kept = [m for m in figs.months if m <= month][-(months or len(figs.months)) :]
+    first = kept[0]
+    shown = []
+    for p in figs.points(measure.id, breakdown, group):
+        if first <= p.window_end <= month:
+            shown.append((p.window_end, _numeric(show(measure, p, rules).value)))
+    targets = [(m, measure.target.at(m)) for m in kept] if measure.target else []
+    england = [
+        (date(year, 3, 31), value)
+        for year, value in sorted(measure.published.england.items())
+        if first <= date(year, 3, 31) <= month
+    ]
+    return charts.trend(
+        shown, title=measure.name, unit=measure.unit, targets=targets, comparison=england
+    )
 
 
 def sparkline_points(values: list[float | None], width: int = 120, height: int = 28) -> str:

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     RECORD_SUPERVISION = "record_supervision"
     MANAGE_IMPROVEMENT_PLANS = "manage_improvement_plans"
     MANAGE_RISKS = "manage_risks"
+    RECORD_CLINIC_ACTIONS = "record_clinic_actions"  # agree and follow up clinic actions
     RUN_IMPORTS = "run_imports"
     BUILD_RETURNS = "build_returns"
     MANAGE_USERS = "manage_users"
@@ -76,19 +77,19 @@ ROLES: dict[str, Role] = {
             "service-manager",
             "Service manager",
             "Sees the teams in their service or locality and the performance clinic.",
-            _MANAGER | {P.MANAGE_RISKS},
+            _MANAGER | {P.MANAGE_RISKS, P.RECORD_CLINIC_ACTIONS},
         ),
         Role(
             "head-of-service",
             "Head of service",
             "Sees their service, drills down to teams and workers, owns plans and risks.",
-            _MANAGER | {P.MANAGE_RISKS, P.MANAGE_IMPROVEMENT_PLANS},
+            _MANAGER | {P.MANAGE_RISKS, P.MANAGE_IMPROVEMENT_PLANS, P.RECORD_CLINIC_ACTIONS},
         ),
         Role(
             "director",
             "Director",
             "Sees the whole service: scorecards, plans, risks and committee packs.",
-            _MANAGER | {P.MANAGE_RISKS, P.MANAGE_IMPROVEMENT_PLANS},
+            _MANAGER | {P.MANAGE_RISKS, P.MANAGE_IMPROVEMENT_PLANS, P.RECORD_CLINIC_ACTIONS},
         ),
         Role(
             "qa-officer",

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views, weekly
+from . import clinic, views, weekly
 
 app_name = "performance"
 urlpatterns = [
     path("", views.index, name="index"),
     path("weekly/", weekly.weekly, name="weekly"),
+    path("clinic/", clinic.clinic, name="clinic"),
+    path("clinic.pdf", clinic.clinic_pdf, name="clinic_pdf"),
+    path("clinic/actions/", clinic.add_action, name="clinic_add_action"),
+    path("clinic/actions/<int:pk>/", clinic.update_action, name="clinic_update_action"),
     path("weekly.<str:fmt>", weekly.weekly_export, name="weekly_export"),
     path("indicators/<slug:measure_id>/", views.indicator, name="indicator"),
     path(

@@ -18,7 +18,7 @@ from casegrip.measures.frame import month_end
 from casegrip.measures.published import STORE_FILE, load_published
 from casegrip.measures.results import figures
 from casegrip.reports import charts
-from casegrip.reports.scorecard import row, scorecard, show, sparkline_points
+from casegrip.reports.scorecard import row, scorecard, show, sparkline_points, trend_chart
 from casegrip.reports.tables import to_csv, to_xlsx
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
@@ -179,7 +179,8 @@ def _measure(measure_id: str):
     return measure
 
 
-def _breakdown_rows(measure, figs, scope, month: date) -> list[dict]:
+def breakdown_rows(measure, figs, scope, month: date) -> list[dict]:
+    """The figure for each unit (or, in a team, each worker) one level below the scope."""
     out = []
     for b in below(scope):
         point = next(
@@ -194,25 +195,6 @@ def _breakdown_rows(measure, figs, scope, month: date) -> list[dict]:
             }
         )
     return out
-
-
-def _trend(measure, figs, scope, month: date) -> charts.Chart:
-    shown = []
-    for p in figs.points(measure.id, scope.breakdown, scope.group):
-        if p.window_end <= month:
-            value = show(measure, p, scope.rules).value
-            shown.append((p.window_end, None if value == "c" else value))
-    targets = (
-        [(m, measure.target.at(m)) for m in figs.months if m <= month] if measure.target else []
-    )
-    england = [
-        (date(year, 3, 31), value)
-        for year, value in sorted(measure.published.england.items())
-        if figs.months[0] <= date(year, 3, 31) <= month
-    ]
-    return charts.trend(
-        shown, title=measure.name, unit=measure.unit, targets=targets, comparison=england
-    )
 
 
 def _crumbs(request: HttpRequest, scope, measure) -> list[dict]:
@@ -249,7 +231,7 @@ def indicator(request: HttpRequest, measure_id: str) -> HttpResponse:
         la_code=config.la_code,
         month=month,
     )
-    breakdown = _breakdown_rows(measure, figs, scope, month)
+    breakdown = breakdown_rows(measure, figs, scope, month)
     bars = charts.bars(
         [
             (r["below"].label, r["shown"].value if r["shown"] and r["shown"].value != "c" else None)
@@ -270,7 +252,7 @@ def indicator(request: HttpRequest, measure_id: str) -> HttpResponse:
             "headline": headline,
             "month": month,
             "months": month_choices(figs),
-            "trend": _trend(measure, figs, scope, month),
+            "trend": trend_chart(measure, figs, scope.breakdown, scope.group, scope.rules, month),
             "breakdown": breakdown,
             "bars": bars,
             "breadcrumbs": _crumbs(request, scope, measure),
