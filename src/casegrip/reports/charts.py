@@ -32,7 +32,9 @@ class Chart:
 def _config(chart: alt.TopLevelMixin, *, width: int | str, height: int) -> dict:
     spec = (
         chart.properties(width=width, height=height)
-        .configure(font=FONT)
+        # The page describes the chart in words and in a table; the drawing's marks need no
+        # ARIA roles of their own.
+        .configure(font=FONT, aria=False)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor=BLACK, titleColor=BLACK)
         .configure_view(stroke=None)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
