@@ -4,6 +4,7 @@ The page and the PDF are built from the same figures and the same chart specs: v
 draws them in the browser; here vl-convert draws each as SVG (no JavaScript runs in a PDF)."""
 
 import base64
+import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,4 +36,7 @@ def pdf_from_html(html: str, base_url: str | None = None) -> bytes:
             "PDF packs need WeasyPrint and the Pango text library (on Debian: "
             f"apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}"
         ) from exc
+    # WeasyPrint reports each step at INFO; the application log needs only its warnings.
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return HTML(string=html, base_url=base_url).write_pdf()
