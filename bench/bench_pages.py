@@ -210,14 +210,22 @@ def main() -> None:
                 probe.request("GET", path)
 
         timings: dict[str, list[float]] = {}
+        slowest: list[tuple[float, str]] = []
         errors: list[str] = []
         lock = threading.Lock()
-        stop = time.monotonic() + args.seconds
 
-        def virtual_user(n: int) -> None:
+        # Everyone signs in first: password hashing is deliberately slow, and twenty of them at
+        # once would be measured as slow pages.
+        sessions = []
+        for n in range(args.users):
             name, unit = users[n % len(users)]
             session = Session(port)
             session.sign_in(name)
+            sessions.append((session, unit))
+        stop = time.monotonic() + args.seconds
+
+        def virtual_user(n: int) -> None:
+            session, unit = sessions[n]
             rng = random.Random(n)  # noqa: S311 (which page to open next)
             choices = [*pages_for(unit, weekly), (BASELINE, "/")]
             while time.monotonic() < stop:
@@ -227,6 +235,7 @@ def main() -> None:
                     if status != 200:
                         errors.append(f"{status} {path}")
                     timings.setdefault(kind, []).append(elapsed * 1000)
+                    slowest.append((elapsed * 1000, path))
                 time.sleep(rng.uniform(0.5, 1.5) * args.think)
 
         threads = [threading.Thread(target=virtual_user, args=(n,)) for n in range(args.users)]
@@ -266,6 +275,8 @@ def main() -> None:
             f"{kind:<24}{len(values):>9}{statistics.median(values):>11.0f}"
             f"{p95(values):>9.0f}{ratio:>12.1f}  {verdict}"
         )
+    for ms, path in sorted(slowest, reverse=True)[:5]:
+        print(f"slow: {ms:.0f} ms {path}")
     for error in errors[:5]:
         print("error:", error)
     if not weekly:
