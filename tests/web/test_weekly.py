@@ -134,3 +134,11 @@ def test_a_long_list_comes_in_pages_and_only_the_page_shown_is_logged(small):
     logged = AccessLog.objects.filter(user=director).order_by("pk").last()
     assert set(logged.child_ids) == {i.child_id for i in everything[100:200] if i.child_id}
     assert client.get(URL, {"page": "x"}).status_code == 200
+
+
+def test_a_social_worker_not_linked_to_a_worker_is_told_why(small):
+    sw = small.user("social-worker", small.unit(EAST))
+    response = client_for(sw).get(URL)
+    assert response.status_code == 200
+    assert "not linked to a worker" in response.content.decode()
+    assert not AccessLog.objects.filter(user=sw).exists()

@@ -29,6 +29,10 @@ KINDS = tuple(RULES)
 PAGE_SIZE = 100  # a whole authority's list runs to thousands of items
 
 
+class NotLinked(Exception):
+    """The user sees only their own caseload, but their account is not linked to a worker."""
+
+
 @dataclass(frozen=True)
 class ListScope:
     """Whose list: one worker's, or a unit's (its teams')."""
@@ -64,9 +68,11 @@ def _scope(request: HttpRequest) -> ListScope:
     else:
         tops = user_grants.top_units(Permission.VIEW_CHILD_RECORDS)
         if not tops:
-            own = StaffMember.objects.filter(user=request.user).select_related("unit").first()
-            if own is None or not user_grants.has(Permission.VIEW_OWN_CASELOAD):
+            if not user_grants.has(Permission.VIEW_OWN_CASELOAD):
                 raise PermissionDenied
+            own = StaffMember.objects.filter(user=request.user).select_related("unit").first()
+            if own is None:
+                raise NotLinked
             return ListScope(None, own, True)
         unit = tops[0]
     if not user_grants.has(Permission.VIEW_CHILD_RECORDS, unit):
@@ -186,7 +192,10 @@ def weekly(request: HttpRequest) -> HttpResponse:
     live = live_snapshot()
     if live is None:
         return render(request, "performance/weekly.html", {"snapshot": None})
-    scope = _scope(request)
+    try:
+        scope = _scope(request)
+    except NotLinked:
+        return render(request, "performance/weekly.html", {"snapshot": live, "unlinked": True})
     everything = items_for(figures(live).due, scope)
     items, filters = _filtered(request, everything)
     pages = max(1, -(-len(items) // PAGE_SIZE))
