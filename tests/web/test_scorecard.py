@@ -180,3 +180,19 @@ def test_default_month_is_the_last_whole_month(small):
     assert "October 2026 (to 30 October)" in page
     october = client_for(director).get(reverse("performance:index"), {"month": "2026-10"})
     assert "in the month to 30 October 2026" in october.content.decode()
+
+
+def test_pages_before_any_import_say_so(org, make_user, tmp_path, monkeypatch):
+    monkeypatch.setenv("CASEGRIP_HOME", str(tmp_path))
+    client = client_for(make_user("director", org["authority"]))
+    for url in (
+        reverse("performance:index"),
+        reverse("performance:indicator", args=["cla_rate_per_10k"]),
+        reverse("performance:children", args=["cla_rate_per_10k"]),
+        reverse("performance:weekly"),
+        reverse("performance:clinic"),
+        reverse("workforce:caseloads"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'id="no-snapshot"' in response.content.decode(), url

@@ -26,7 +26,7 @@ from . import actions
 from .forms import ActionForm, StatusForm
 from .models import ClinicAction
 from .scope import Scope, below
-from .views import _context, _month, breakdown_rows, month_choices, published_figures
+from .views import breakdown_rows, chosen_month, month_choices, page_context, published_figures
 from .weekly import team_ids, totals_by_team
 
 CASELOAD = "caseload_average_fte"
@@ -87,11 +87,11 @@ def _actions(scope: Scope, month: date) -> tuple[list[ClinicAction], list[Clinic
 
 def pack(request: HttpRequest) -> dict | None:
     """Everything the clinic pack shows, for the page and the PDF alike."""
-    found = _context(request)
+    found = page_context(request)
     if found is None:
         return None
     live, figs, config, scope = found
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     rows = scorecard(
         MEASURES,
         figs,

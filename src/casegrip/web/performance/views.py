@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from casegrip.home import data_dir
 from casegrip.measures.catalogue import CATALOGUE, MEASURES
@@ -46,7 +47,7 @@ def published_figures() -> list:
     return _published(path.stat().st_mtime) if path.exists() else []
 
 
-def _context(request: HttpRequest):
+def page_context(request: HttpRequest):
     """The live snapshot, its figures and configuration, and the scope asked for."""
     require_section(request, "performance")
     live = live_snapshot()
@@ -57,7 +58,7 @@ def _context(request: HttpRequest):
     return live, figures(live), config, scope
 
 
-def _month(request: HttpRequest, figs) -> date:
+def chosen_month(request: HttpRequest, figs) -> date:
     """The month asked for; by default the last whole month, since a month still running
     would compare a few days' events with whole months."""
     wanted = request.GET.get("month", "")
@@ -76,8 +77,8 @@ def month_choices(figs) -> list[tuple[date, str]]:
     ]
 
 
-def _no_snapshot(request: HttpRequest, template: str) -> HttpResponse:
-    return render(request, template, {"snapshot": None})
+def _no_snapshot(request: HttpRequest, template: str, **context: object) -> HttpResponse:
+    return render(request, template, {"snapshot": None, **context})
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -88,11 +89,11 @@ def index(request: HttpRequest) -> HttpResponse:
         Permission.VIEW_OWN_CASELOAD
     ):
         return redirect("performance:weekly")
-    found = _context(request)
+    found = page_context(request)
     if found is None:
         return _no_snapshot(request, "performance/index.html")
     live, figs, config, scope = found
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     group_filter = request.GET.get("group", "")
     rag_filter = request.GET.get("show", "")
     tables = _scorecard_tables(live, figs, config, scope, month, group_filter, rag_filter)
@@ -199,8 +200,6 @@ def breakdown_rows(measure, figs, scope, month: date) -> list[dict]:
 
 def _crumbs(request: HttpRequest, scope, measure) -> list[dict]:
     """Scorecard, then each unit above this one the user may see, then this unit."""
-    from django.urls import reverse
-
     user_grants = grants(request)
     crumbs = [
         {"label": "Scorecard", "href": reverse("performance:index") + f"?unit={scope.unit.pk}"}
@@ -216,11 +215,11 @@ def _crumbs(request: HttpRequest, scope, measure) -> list[dict]:
 def indicator(request: HttpRequest, measure_id: str) -> HttpResponse:
     """One indicator: its definition, trend against target, and the breakdown one level down."""
     measure = _measure(measure_id)
-    found = _context(request)
+    found = page_context(request)
     if found is None:
-        return _no_snapshot(request, "performance/indicator.html")
+        return _no_snapshot(request, "performance/indicator.html", measure=measure)
     live, figs, config, scope = found
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     headline = row(
         measure,
         figs,
@@ -287,11 +286,11 @@ def indicator_export(request: HttpRequest, measure_id: str, fmt: str) -> HttpRes
     measure = _measure(measure_id)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Exports are CSV or XLSX")
-    found = _context(request)
+    found = page_context(request)
     if found is None:
         raise Http404("No snapshot has been imported yet")
     _live, figs, config, scope = found
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     trend, rows = _export_rows(measure, figs, scope, month, config.disclosure)
     trend_header = ("Unit", "Month end", "Numerator", "Denominator", measure.name, "Target")
     below_header = ("Unit or worker", "Month end", "Numerator", "Denominator", measure.name)
@@ -312,13 +311,13 @@ def indicator_export(request: HttpRequest, measure_id: str, fmt: str) -> HttpRes
 def children(request: HttpRequest, measure_id: str) -> HttpResponse:
     """The children behind a figure, each with where they count and why: child-level."""
     measure = _measure(measure_id)
-    found = _context(request)
+    found = page_context(request)
     if found is None:
-        return _no_snapshot(request, "performance/children.html")
+        return _no_snapshot(request, "performance/children.html", measure=measure)
     live, figs, config, scope = found
     if not scope.may_see_children:
         raise PermissionDenied
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     place = request.GET.get("place", "numerator")
     rows = children_rows.for_figure(live, config, measure, month, scope.team_ids())
     record_access(
@@ -358,13 +357,13 @@ def children_export(request: HttpRequest, measure_id: str, fmt: str) -> HttpResp
     measure = _measure(measure_id)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Exports are CSV or XLSX")
-    found = _context(request)
+    found = page_context(request)
     if found is None:
         raise Http404("No snapshot has been imported yet")
     live, figs, config, scope = found
     if not scope.may_export_children:
         raise PermissionDenied
-    month = _month(request, figs)
+    month = chosen_month(request, figs)
     rows = children_rows.for_figure(live, config, measure, month, scope.team_ids())
     record_access(
         request,
