@@ -10,7 +10,8 @@ from datetime import date
 
 from casegrip.config import Disclosure
 from casegrip.measures.disclosure import SUPPRESSED, disclose
-from casegrip.measures.model import Measure, Polarity, Rag
+from casegrip.measures.due import add_months
+from casegrip.measures.model import Kind, Measure, Polarity, Rag, Time
 from casegrip.measures.published import Figure, comparison
 from casegrip.measures.results import Figures
 from casegrip.measures.runner import Point, judge
@@ -42,6 +43,9 @@ class Row:
     spark: list[float | None]  # oldest first; None where a month has no figure (or is withheld)
     england: tuple[int, float] | None  # (year, value) of the latest national figure
     published: tuple[int, float] | None  # the authority's own latest published figure
+    # For counts and rates of events: the 12 months to ``month``, the basis of England's
+    # (annual) figures; a month's count is not comparable with a year's.
+    year: Shown | None = None
 
     @property
     def group(self) -> str:
@@ -84,6 +88,7 @@ def row(
     published: list[Figure] = (),
     la_code: str = "",
     month: date | None = None,
+    population: int = 0,
 ) -> Row:
     """One indicator's scorecard row for one group, as at ``month`` (default: the latest)."""
     month = month or figs.months[-1]
@@ -121,7 +126,32 @@ def row(
         spark=[_numeric(shown[m].value) if m in shown else None for m in months],
         england=england,
         published=own,
+        year=_last_year(measure, by_month, month, rules, population),
     )
+
+
+def _last_year(
+    measure: Measure,
+    by_month: dict[date, Point],
+    month: date,
+    rules: Disclosure | None,
+    population: int,
+) -> Shown | None:
+    """Events in the 12 months to ``month`` (each month counts its own events, so they add
+    up), for period counts and rates; None for other measures or without 12 months."""
+    if measure.time is not Time.PERIOD or measure.kind not in (Kind.COUNT, Kind.RATE_PER_10K):
+        return None
+    months = sorted(m for m in by_month if m <= month)[-12:]
+    if len(months) < 12 or month not in by_month or months[0] < add_months(month, -12):
+        return None
+    numerator = sum(by_month[m].numerator for m in months)
+    if measure.kind is Kind.RATE_PER_10K:
+        if not population:
+            return None
+        value = round(numerator / population * 10_000, 1)
+    else:
+        value = float(numerator)
+    return show(measure, Point(month, by_month[month].group, numerator, 0, value), rules)
 
 
 def scorecard(
@@ -134,6 +164,7 @@ def scorecard(
     published: list[Figure] = (),
     la_code: str = "",
     month: date | None = None,
+    population: int = 0,
 ) -> list[Row]:
     """Every measure's row for one group, in catalogue order."""
     return [
@@ -146,6 +177,7 @@ def scorecard(
             published=published,
             la_code=la_code,
             month=month,
+            population=population,
         )
         for measure in measures
     ]

@@ -101,6 +101,7 @@ def pack(request: HttpRequest) -> dict | None:
         published=published_figures(),
         la_code=config.la_code,
         month=month,
+        population=config.child_population,
     )
     exceptions = []
     for r in rows:

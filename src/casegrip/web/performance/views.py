@@ -147,6 +147,7 @@ def _scorecard_tables(live, figs, config, scope, month, group_filter, rag_filter
         published=published,
         la_code=config.la_code,
         month=month,
+        population=config.child_population,
     )
     if rag_filter == "red":
         rows = [r for r in rows if r.rag == "red"]
@@ -229,6 +230,7 @@ def indicator(request: HttpRequest, measure_id: str) -> HttpResponse:
         published=published_figures(),
         la_code=config.la_code,
         month=month,
+        population=config.child_population,
     )
     breakdown = breakdown_rows(measure, figs, scope, month)
     bars = charts.bars(
