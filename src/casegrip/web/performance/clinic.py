@@ -25,7 +25,7 @@ from casegrip.web.organisation.models import StaffMember
 from . import actions
 from .forms import ActionForm, StatusForm
 from .models import ClinicAction
-from .scope import Scope, below
+from .scope import Scope, below, visible_units
 from .views import breakdown_rows, chosen_month, month_choices, page_context, published_figures
 from .weekly import team_ids, totals_by_team
 
@@ -130,6 +130,7 @@ def pack(request: HttpRequest) -> dict | None:
         "scope": scope,
         "month": month,
         "months": month_choices(figs),
+        "units": visible_units(request),
         "rows": [{"row": r, "spark": sparkline_points(r.spark)} for r in rows],
         "counts": {rag: sum(1 for r in rows if r.rag == rag) for rag in ("red", "amber", "green")},
         "exceptions": exceptions,

@@ -18,6 +18,8 @@ async function draw(element) {
       // vega-tooltip would inject its own <style>, which the CSP blocks: its look is in
       // casegrip.css instead.
       tooltip: { disableDefaultStyle: true },
+      // A layer with nothing to draw (no target, say) is expected, not worth a console warning.
+      logLevel: window.vega.Error,
     });
     element.dataset.cgChartDrawn = "true";
   } catch (error) {
