@@ -53,3 +53,19 @@ def test_direction_and_rag_follow_polarity_and_suppression_hides_both():
     assert hidden.latest.value == "c"
     assert hidden.rag == "none"
     assert hidden.direction == ""
+
+
+def test_englands_annual_rate_is_not_drawn_against_monthly_rates():
+    from casegrip.reports.scorecard import trend_chart
+
+    rate = CATALOGUE["referral_rate_per_10k"]
+    figs = figures_of(rate.id, [100] * 14)
+    chart = trend_chart(rate, figs, "authority", "X", None, LAST)
+    assert {r["series"] for r in chart.spec["datasets"]["table"]} == {rate.name}
+    proportion = CATALOGUE["assessment_timeliness_45wd"]
+    year = max(proportion.published.england)
+    months = [w.end for w in monthly_windows(date(year, 9, 30), 13)]  # spans 31 March
+    points = [Point(m, "X", 8, 10, 80.0) for m in months]
+    figs = Figures("s", months[-1], months, {(proportion.id, "authority", "X"): points})
+    chart = trend_chart(proportion, figs, "authority", "X", None, months[-1])
+    assert "England" in {r["series"] for r in chart.spec["datasets"]["table"]}

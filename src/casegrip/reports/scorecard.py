@@ -130,6 +130,12 @@ def row(
     )
 
 
+def _counts_events(measure: Measure) -> bool:
+    """A count or rate of events in each month: a year's figure is about twelve times bigger,
+    so England's annual figures are not drawn against its monthly ones."""
+    return measure.time is Time.PERIOD and measure.kind in (Kind.COUNT, Kind.RATE_PER_10K)
+
+
 def _last_year(
     measure: Measure,
     by_month: dict[date, Point],
@@ -139,7 +145,7 @@ def _last_year(
 ) -> Shown | None:
     """Events in the 12 months to ``month`` (each month counts its own events, so they add
     up), for period counts and rates; None for other measures or without 12 months."""
-    if measure.time is not Time.PERIOD or measure.kind not in (Kind.COUNT, Kind.RATE_PER_10K):
+    if not _counts_events(measure):
         return None
     months = sorted(m for m in by_month if m <= month)[-12:]
     if len(months) < 12 or month not in by_month or months[0] < add_months(month, -12):
@@ -204,7 +210,7 @@ def trend_chart(
     england = [
         (date(year, 3, 31), value)
         for year, value in sorted(measure.published.england.items())
-        if first <= date(year, 3, 31) <= month
+        if first <= date(year, 3, 31) <= month and not _counts_events(measure)
     ]
     return charts.trend(
         shown, title=measure.name, unit=measure.unit, targets=targets, comparison=england
