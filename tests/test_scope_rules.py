@@ -69,7 +69,7 @@ def test_social_worker_sees_only_their_own_caseload(org, make_user, worker):
     assert client.get(caseload_url(me)).status_code == 200
     assert client.get(caseload_url(colleague)).status_code == 403
     assert client.get(unit_url(org["team_a"])).status_code == 403
-    assert client.get(reverse("quality:index")).status_code == 403
+    assert client.get(reverse("quality:programmes")).status_code == 403
     assert client.get(reverse("data:index")).status_code == 403
 
 
@@ -90,12 +90,12 @@ def test_child_decisions_follow_team_and_allocation(org, make_user, worker):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("social-worker", {"Performance", "Workforce"}),
+        ("social-worker", {"Performance", "Quality", "Workforce"}),
         ("team-manager", {"Performance", "Quality", "Escalations", "Improvement", "Workforce"}),
         ("qa-officer", {"Performance", "Quality", "Improvement", "Workforce"}),
-        ("iro", {"Performance", "Escalations", "Improvement"}),
-        ("performance-analyst", {"Performance", "Improvement", "Workforce", "Data"}),
-        ("board-member", {"Performance", "Improvement"}),
+        ("iro", {"Performance", "Quality", "Escalations", "Improvement"}),
+        ("performance-analyst", {"Performance", "Quality", "Improvement", "Workforce", "Data"}),
+        ("board-member", {"Performance", "Quality", "Improvement"}),
         ("administrator", {"Workforce", "Data"}),
     ],
 )

@@ -966,6 +966,79 @@ def measures_rows(
     )
 
 
+returns_app = typer.Typer(help="Statutory returns built from the live snapshot.")
+app.add_typer(returns_app, name="returns")
+
+
+@returns_app.command("build")
+def returns_build(
+    kind: Annotated[str, typer.Argument(help="903 (a folder of CSV files) or cin (one XML).")],
+    year: Annotated[int, typer.Option(help="Collection year: 2026 is April 2025 to March 2026.")],
+    out: Annotated[Path, typer.Option(help="The folder (903) or XML file (cin) to write.")],
+    user: UserOption = None,
+    settings: SettingsOption = "production",
+) -> None:
+    """Build the SSDA903 return or the CIN census of a collection year from the live snapshot."""
+    from casegrip.returns.case_record import open_case_record
+    from casegrip.returns.layouts import UnsupportedYear
+    from casegrip.store.live import live_snapshot
+    from casegrip.store.snapshots import snapshot_config
+    from casegrip.web.accounts.access_log import record_command_access
+
+    if kind not in ("903", "cin"):
+        err.print(f"[red]No return {kind!r}:[/red] build 903 or cin.")
+        raise typer.Exit(2)
+    _django(settings)
+    who, unit, _teams = _child_level_scope(user, None, None)
+    if unit.parent is not None:
+        err.print(
+            f"[red]A return covers the whole authority:[/red] {user} may see child-level "
+            f"records only for {unit}."
+        )
+        raise typer.Exit(2)
+    live = live_snapshot()
+    if live is None:
+        err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
+        raise typer.Exit(2)
+    config = snapshot_config(live)
+    con = open_case_record(live)
+    try:
+        if kind == "903":
+            from casegrip.returns.ssda903 import build_ssda903
+
+            built = build_ssda903(
+                con,
+                year,
+                la_code=config.la_code,
+                roles=config.involvement_roles.allocated_social_worker,
+            )
+            children, what = built.children(), f"SSDA903 return {year}"
+        else:
+            from casegrip.returns.cin_census import build_cin_census
+
+            built = build_cin_census(con, year, la_code=config.la_code)
+            children, what = built.child_ids(), f"CIN census {year}"
+    except UnsupportedYear as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        con.close()
+    built.write(out)
+    record_command_access(
+        who,
+        what=f"{what} for {unit}",
+        command=f"casegrip returns build {kind} --year {year} --out {out}",
+        unit=unit,
+        child_ids=children,
+    )
+    console.print(
+        f"Wrote the {what} of {len(children):,} children to {out} "
+        f"(snapshot {live.snapshot_id}, extract date {live.extract_date})."
+    )
+    for note in built.notes:
+        console.print(f"[yellow]Note[/yellow] {note}")
+
+
 def _version(package: str) -> str:
     try:
         return importlib.metadata.version(package)

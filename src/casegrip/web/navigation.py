@@ -27,8 +27,18 @@ SECTIONS = (
     Section(
         "quality",
         "Quality",
-        "The audit programme, case file audits, moderation and the actions they raise.",
-        frozenset({P.CONDUCT_AUDITS, P.MODERATE_AUDITS, P.MANAGE_AUDIT_PROGRAMME}),
+        "The audit programme, case file audits, moderation, the actions they raise and the QA "
+        "report.",
+        # Workers own actions from audits; aggregate readers read the QA report.
+        frozenset(
+            {
+                P.CONDUCT_AUDITS,
+                P.MODERATE_AUDITS,
+                P.MANAGE_AUDIT_PROGRAMME,
+                P.VIEW_OWN_CASELOAD,
+                P.VIEW_AGGREGATES,
+            }
+        ),
     ),
     Section(
         "escalations",
