@@ -12,6 +12,7 @@ from casegrip.web.organisation.models import StaffMember
 from casegrip.web.quality import actions
 from casegrip.web.quality.models import (
     Audit,
+    AuditAction,
     AuditProgramme,
     AuditTool,
     Moderation,
@@ -325,3 +326,40 @@ def test_pages_render_and_check_scope(small, qa, tool):
     board = client_for(small.user("board-member", small.authority))
     assert board.get("/quality/report/").status_code == 200
     assert board.get(f"/quality/audits/{audit.pk}/").status_code == 403
+
+
+def test_an_overdue_action_is_on_the_owners_and_the_teams_weekly_list(small, qa, tool):
+    auditor = _managers(small, 1)[0]
+    programme = _programme(small, qa, tool)
+    actions.allocate_programme(
+        actor=qa, programme=programme, auditors=[auditor], snapshot=small.snapshot
+    )
+    audit = Audit.objects.filter(auditor=auditor).first()
+    actions.submit_audit(actor=auditor, audit=audit, data=_complete(audit, grade="GOOD"))
+    worker = StaffMember.objects.filter(unit=audit.team, job_title="Social worker").first()
+    action = actions.add_action(
+        actor=auditor,
+        audit=audit,
+        description="Update the chronology.",
+        owner=worker,
+        priority="standard",
+    )
+    # Agreed a month ago and not done: overdue now.
+    AuditAction.objects.filter(pk=action.pk).update(due_date=date(2026, 11, 2))
+    owner = client_for(small.user("social-worker", audit.team, staff=worker))
+    mine = owner.get("/performance/weekly/")
+    assert mine.status_code == 200
+    assert b"Audit action" in mine.content
+    assert b"due 02 November 2026" in mine.content
+    tm = actions.team_manager(audit.team)
+    manager = client_for(tm.user or small.user("team-manager", audit.team, staff=tm))
+    team_list = manager.get(f"/performance/weekly/?unit={audit.team.pk}&item=Audit+action")
+    assert b"due 02 November 2026" in team_list.content
+    # Marked complete, it leaves the list.
+    actions.progress_action(actor=owner_user(worker), action=action, event="complete", note="Done.")
+    assert b"due 02 November 2026" not in owner.get("/performance/weekly/").content
+
+
+def owner_user(staff: StaffMember):
+    staff.refresh_from_db()
+    return staff.user

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from casegrip.measures.due import OVERDUE, RULES, DueItem, rules
 from casegrip.measures.results import DUE_WITHIN, figures
@@ -23,9 +24,10 @@ from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission
 from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
+from casegrip.web.quality import due as quality_due
 from casegrip.web.sections import require_section
 
-KINDS = tuple(RULES)
+KINDS = (*RULES, quality_due.ITEM)
 PAGE_SIZE = 100  # a whole authority's list runs to thousands of items
 
 
@@ -120,6 +122,11 @@ def team_ids(unit: OrgUnit) -> set[str]:
     return {u.source_id for u in unit.descendants().filter(kind=UnitKind.TEAM) if u.source_id}
 
 
+def _everything_due(live) -> list[DueItem]:
+    """The case record's due items at the extract date, and open audit actions today."""
+    return [*figures(live).due, *quality_due.action_items(timezone.localdate(), DUE_WITHIN)]
+
+
 def items_for(due: Iterable[DueItem], scope: ListScope) -> list[DueItem]:
     if scope.worker is not None:
         return [i for i in due if i.worker_id and i.worker_id == scope.worker.professional_id]
@@ -196,7 +203,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
         scope = _scope(request)
     except NotLinked:
         return render(request, "performance/weekly.html", {"snapshot": live, "unlinked": True})
-    everything = items_for(figures(live).due, scope)
+    everything = items_for(_everything_due(live), scope)
     items, filters = _filtered(request, everything)
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(_page(request), 1), pages)
@@ -231,7 +238,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "workers": workers,
             "within": DUE_WITHIN,
-            "rules": rules(snapshot_config(live)),
+            "rules": {**rules(snapshot_config(live)), quality_due.ITEM: quality_due.RULE},
             "query": request.GET.urlencode(),
         },
     )
@@ -247,7 +254,7 @@ def weekly_export(request: HttpRequest, fmt: str) -> HttpResponse:
     scope = _scope(request)
     if not scope.may_export:
         raise PermissionDenied
-    items, _ = _filtered(request, items_for(figures(live).due, scope))
+    items, _ = _filtered(request, items_for(_everything_due(live), scope))
     record_access(
         request,
         what=f"weekly list ({fmt})",

@@ -173,6 +173,10 @@ def parse_tool(data: dict) -> ToolDefinition:
                 )
             )
         sections.append(Section(str(_need(s, "title", where)), theme, tuple(questions)))
+    if not seen:
+        raise ToolError(f"{where}: a tool needs at least one question")
+    if not themes:
+        raise ToolError(f"{where}: a tool needs at least one theme to grade")
     return ToolDefinition(
         slug=str(_need(data, "slug", where)),
         name=str(_need(data, "name", where)),
