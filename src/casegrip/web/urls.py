@@ -25,6 +25,7 @@ urlpatterns = [
     path("performance/", include("casegrip.web.performance.urls")),
     path("quality/", include("casegrip.web.quality.urls")),
     path("escalations/", include("casegrip.web.escalations.urls")),
+    path("improvement/risks/", include("casegrip.web.improvement.risks.urls")),
     path("improvement/", include("casegrip.web.improvement.urls")),
     path("workforce/", include("casegrip.web.workforce.urls")),
     path("data/", include("casegrip.web.data.urls")),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "casegrip.web.quality",
     "casegrip.web.escalations",
     "casegrip.web.improvement",
+    "casegrip.web.improvement.risks",
     "casegrip.web.workforce",
     "casegrip.web.data",
     "casegrip.web.dev",
