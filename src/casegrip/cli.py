@@ -111,6 +111,11 @@ def demo(
     console.print(sync_from_live_snapshot().summary())
     password = demo_password()
     logins = ensure_demo(password)
+    from casegrip.web.quality.demo_history import ensure_demo_audits
+
+    audits = ensure_demo_audits(live_snapshot())
+    if audits:
+        console.print(f"Demo history: {audits:,} case file audits over two years.")
     table = Table(title="Demo logins (every user has the same password)")
     for column in ("Username", "Role", "Scope"):
         table.add_column(column)

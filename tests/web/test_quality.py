@@ -363,3 +363,34 @@ def test_an_overdue_action_is_on_the_owners_and_the_teams_weekly_list(small, qa,
 def owner_user(staff: StaffMember):
     staff.refresh_from_db()
     return staff.user
+
+
+def test_demo_history_improves_over_two_years_and_reads_in_the_report(small):
+    from casegrip.web.quality.demo_history import ensure_demo_audits
+    from casegrip.web.quality.report import months_back
+
+    small.user("qa-officer", small.authority)
+    made = ensure_demo_audits(small.snapshot)
+    assert made > 0
+    assert ensure_demo_audits(small.snapshot) == 0  # once only
+    this_month = _this_month()
+    months = months_back(this_month, 25)
+    early = build(small.authority, months[1], None, _today())
+    late = build(small.authority, months[-2], None, _today())
+    first_year = [build(small.authority, m, None, _today()) for m in months[:12]]
+    last_year = [build(small.authority, m, None, _today()) for m in months[12:24]]
+
+    def share_good(reports):
+        good = sum(r.good_or_better.numerator for r in reports)
+        total = sum(r.good_or_better.denominator for r in reports)
+        return good / total
+
+    assert share_good(last_year) > share_good(first_year)
+    assert early.volumes["allocated"] > 0
+    assert late.agreement_year.n > 0
+    moderated = Moderation.objects.count() / Audit.objects.exclude(submitted_at=None).count()
+    assert 0.08 < moderated < 0.35
+    on_time = AuditAction.objects.filter(status="verified").count()
+    assert on_time / AuditAction.objects.count() > 0.6
+    # This month's audits are waiting for their auditors.
+    assert Audit.objects.filter(programme__month=this_month, status="allocated").exists()

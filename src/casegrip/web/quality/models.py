@@ -8,6 +8,7 @@ moderated one are both kept, never overwritten.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from casegrip.web.organisation.models import OrgUnit, StaffMember
 
@@ -158,7 +159,7 @@ class Audit(models.Model):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.TextField(blank=True)
-    allocated_at = models.DateTimeField(auto_now_add=True)
+    allocated_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
@@ -189,7 +190,7 @@ class Moderation(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="moderations")
     reason = models.CharField(max_length=16, choices=Reason.choices)
     dispute_note = models.TextField(blank=True)
-    selected_at = models.DateTimeField(auto_now_add=True)
+    selected_at = models.DateTimeField(default=timezone.now)
     moderator = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderations"
     )
@@ -250,7 +251,7 @@ class AuditAction(models.Model):
     effectiveness = models.CharField(max_length=16, blank=True)
     status_note = models.TextField(blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -280,7 +281,7 @@ class SafeguardingConcern(models.Model):
         StaffMember, null=True, on_delete=models.PROTECT, related_name="safeguarding_concerns"
     )
     raised_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_at = models.DateTimeField(default=timezone.now)
     acknowledge_by = models.DateField(help_text="The working day it must be acknowledged by.")
     status = models.CharField(max_length=16, default="raised")
     acknowledged_by = models.ForeignKey(
