@@ -394,3 +394,82 @@ def test_demo_history_improves_over_two_years_and_reads_in_the_report(small):
     assert on_time / AuditAction.objects.count() > 0.6
     # This month's audits are waiting for their auditors.
     assert Audit.objects.filter(programme__month=this_month, status="allocated").exists()
+
+
+def test_setting_up_a_programme_through_the_page_and_its_errors(small, qa, tool):
+    client = client_for(qa)
+    form = client.get("/quality/programmes/new/")
+    assert form.status_code == 200
+    bad = client.post(
+        "/quality/programmes/new/",
+        {
+            "name": "",
+            "kind": "monthly",
+            "unit": small.authority.pk,
+            "month": "not-a-month",
+            "tool": tool.pk,
+            "per_team": "two",
+            "exclude_months": "12",
+        },
+    )
+    assert bad.status_code == 200
+    for message in (b"Give the programme a name", b"Enter the month", b"whole number"):
+        assert message in bad.content
+    assert not AuditProgramme.objects.exists()
+    made = client.post(
+        "/quality/programmes/new/",
+        {
+            "name": "Neglect deep dive",
+            "kind": "thematic",
+            "unit": small.authority.pk,
+            "month": "2026-10",
+            "tool": tool.pk,
+            "per_team": "1",
+            "exclude_months": "12",
+            "case_types": ["CP"],
+            "theme": "Neglect",
+        },
+    )
+    programme = AuditProgramme.objects.get()
+    assert made.status_code == 302
+    assert made["Location"] == f"/quality/programmes/{programme.pk}/"
+    # A thematic programme's learning becomes an action for a manager.
+    manager = StaffMember.objects.filter(job_title="Team manager").first()
+    client.post(
+        f"/quality/programmes/{programme.pk}/",
+        {
+            "do": "add_action",
+            "note": "Brief every team on neglect tools.",
+            "owner": manager.pk,
+            "priority": "standard",
+            "category": "systemic",
+        },
+    )
+    action = AuditAction.objects.get(programme=programme)
+    assert action.audit is None
+    assert action.team == manager.unit
+    assert action.child_id == ""
+    # Only the QA team may set up programmes.
+    tm = client_for(small.user("team-manager", manager.unit, staff=manager))
+    assert tm.get("/quality/programmes/new/").status_code == 403
+
+
+def test_the_qa_report_pdf_and_small_numbers(small, qa, tool):
+    auditor = _managers(small, 1)[0]
+    programme = _programme(small, qa, tool)
+    actions.allocate_programme(
+        actor=qa, programme=programme, auditors=[auditor], snapshot=small.snapshot
+    )
+    audit = Audit.objects.filter(auditor=auditor).first()
+    actions.submit_audit(actor=auditor, audit=audit, data=_complete(audit, grade="GOOD"))
+    pdf = client_for(qa).get(f"/quality/report/pdf/?unit={small.authority.pk}")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    # One audit is a small number: a board member sees it suppressed.
+    board = client_for(small.user("board-member", small.authority))
+    page = board.get(f"/quality/report/?unit={small.authority.pk}&month=2026-10")
+    assert page.status_code == 200
+    assert b"Counts below" in page.content
+    exact = client_for(qa).get(f"/quality/report/?unit={small.authority.pk}&month=2026-10")
+    assert b"Counts below" not in exact.content

@@ -33,6 +33,7 @@ OVERALL_FIELDS = [
     ("strengths", "Strengths"),
     ("areas_for_development", "Areas for development"),
 ]
+MANAGER_TITLES = ("Team manager", "Service manager", "Head of service")
 ACTION_SORTS = {"due": "due_date", "-due": "-due_date", "status": "status", "team": "team__name"}
 
 
@@ -232,6 +233,25 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
                 errors = exc.errors
             else:
                 return redirect("quality:programme", prog.pk)
+    if request.method == "POST" and request.POST.get("do") == "add_action":
+        owner = StaffMember.objects.filter(
+            pk=request.POST.get("owner") or 0, unit__path__startswith=prog.unit.path
+        ).first()
+        try:
+            if owner is None:
+                raise actions.Invalid([("owner", "Choose who owns the action.")])
+            actions.add_action(
+                actor=request.user,
+                programme=prog,
+                description=request.POST.get("note", ""),
+                owner=owner,
+                priority=request.POST.get("priority", "standard"),
+                category=request.POST.get("category", "team"),
+            )
+        except actions.Invalid as exc:
+            errors = exc.errors
+        else:
+            return redirect("quality:programme", prog.pk)
     audits = prog.audits.select_related("team", "auditor").order_by("team__name", "child_id")
     if audits:
         record_access(
@@ -250,6 +270,12 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "error_fields": {f for f, _ in errors},
             "case_types": CASE_TYPES,
+            "programme_actions": prog.actions.filter(audit__isnull=True).select_related("owner"),
+            "managers": StaffMember.objects.filter(
+                unit__path__startswith=prog.unit.path, active=True, job_title__in=MANAGER_TITLES
+            ).select_related("unit"),
+            "priorities": AuditAction.Priority.choices,
+            "categories": AuditAction.Category.choices,
         },
     )
 
