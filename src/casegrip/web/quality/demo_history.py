@@ -63,9 +63,10 @@ def _near(rng: random.Random, grade: str) -> str:
     return GRADES[min(max(i, 0), 3)]
 
 
-def _auditors() -> dict[int, User]:
-    """A user for every team manager (an account that cannot sign in where they have none)."""
-    users = {}
+def _auditors() -> list[tuple[int, User]]:
+    """(team, user) for every team manager (an account that cannot sign in where they have
+    none)."""
+    users = []
     for staff in StaffMember.objects.filter(job_title=TEAM_MANAGER, active=True).select_related(
         "user"
     ):
@@ -81,7 +82,7 @@ def _auditors() -> dict[int, User]:
             user.save(update_fields=["password"])
             staff.user = user
             staff.save(update_fields=["user"])
-        users[staff.unit_id] = user
+        users.append((staff.unit_id, user))
     return users
 
 
@@ -126,15 +127,14 @@ def ensure_demo_audits(snapshot: LiveSnapshot, seed: int = 11) -> int:
         )
         cases = [c for c in open_cases(snapshot, min(month, extract)) if c.team_id in teams]
         rng.shuffle(cases)
-        auditor_units = list(auditors)
         audits = []
-        for unit_id in auditor_units:
+        for unit_id, user in auditors:
             for _ in range(rng.choice([1, 1, 2])):
                 case = next((c for c in cases if teams[c.team_id].pk != unit_id), None)
                 if case is None:
                     break
                 cases.remove(case)
-                audits.append(_audit(rng, programme, tool, case, teams, auditors[unit_id]))
+                audits.append(_audit(rng, programme, tool, case, teams, user))
         Audit.objects.bulk_create(audits)
         made += len(audits)
         if current:
