@@ -476,3 +476,21 @@ def test_the_qa_report_pdf_and_small_numbers(small, qa, tool):
     assert b"Counts below" in page.content
     exact = client_for(qa).get(f"/quality/report/?unit={small.authority.pk}&month=2026-10")
     assert b"Counts below" not in exact.content
+
+
+def test_the_action_list_pages_filters_and_exports(small, qa):
+    from casegrip.web.quality.demo_history import ensure_demo_audits
+
+    ensure_demo_audits(small.snapshot)
+    client = client_for(qa)
+    everything = AuditAction.objects.count()
+    listed = client.get("/quality/actions/?status=all")
+    assert f"{everything} actions".encode() in listed.content
+    if everything > 100:
+        assert b"Page 1 of" in listed.content
+    overdue = client.get("/quality/actions/?status=overdue")
+    assert overdue.status_code == 200
+    csv_body = client.get("/quality/actions/?status=all&format=csv").content.decode("utf-8-sig")
+    assert csv_body.splitlines()[0].startswith("Action,Child,Team,Owner")
+    assert len(csv_body.splitlines()) == everything + 1
+    assert AccessLog.objects.filter(user=qa, action=AccessLog.Action.EXPORT).exists()

@@ -34,6 +34,7 @@ OVERALL_FIELDS = [
     ("areas_for_development", "Areas for development"),
 ]
 MANAGER_TITLES = ("Team manager", "Service manager", "Head of service")
+ACTIONS_PAGE = 100
 ACTION_SORTS = {"due": "due_date", "-due": "-due_date", "status": "status", "team": "team__name"}
 
 
@@ -588,11 +589,16 @@ def action_list(request: HttpRequest) -> HttpResponse:
     if team.isdigit():
         rows = rows.filter(team_id=int(team))
     rows = rows.order_by(ACTION_SORTS.get(sort, "due_date"), "pk")
-    items = list(rows[:500])
+    total = rows.count()
+    pages = max(1, -(-total // ACTIONS_PAGE))
+    page = request.GET.get("page", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    exporting = request.GET.get("format") == "csv"
+    items = list(rows if exporting else rows[(page - 1) * ACTIONS_PAGE : page * ACTIONS_PAGE])
     record_access(
         request, what="audit actions", child_ids=[a.child_id for a in items if a.child_id]
     )
-    if request.GET.get("format") == "csv":
+    if exporting:
         record_access(
             request,
             what="audit actions export",
@@ -631,8 +637,21 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "statuses": states.ACTION.labels.items(),
             "today": today,
             "query": request.GET.urlencode(),
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "first": (page - 1) * ACTIONS_PAGE + 1,
+            "last": (page - 1) * ACTIONS_PAGE + len(items),
+            "previous_query": _with_page(request, page - 1) if page > 1 else "",
+            "next_query": _with_page(request, page + 1) if page < pages else "",
         },
     )
+
+
+def _with_page(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return query.urlencode()
 
 
 def action(request: HttpRequest, pk: int) -> HttpResponse:
