@@ -33,6 +33,7 @@ def qa(small):
 
 @pytest.fixture
 def tool(db):
+    actions.ensure_tools()  # a browser test's flush may have emptied the migration's rows
     return AuditTool.objects.get(slug="monthly-case-audit", version=1)
 
 

@@ -100,6 +100,7 @@ def parse_tool_data() -> dict:
 
 def test_a_new_tool_version_leaves_past_audits_alone(make_user, org):
     qa = make_user("qa-officer", org["authority"])
+    actions.ensure_tools()
     v1 = AuditTool.objects.get(slug="monthly-case-audit", version=1)
     data = parse_tool_data()
     data["sections"][0]["questions"][0]["text"] = "Was the child seen alone at every visit?"

@@ -66,6 +66,8 @@ SECTIONS = (
     ),
 )
 SECTIONS_BY_APP = {section.app: section for section in SECTIONS}
+# Apps whose pages belong to another app's section (the risk register is part of Improvement).
+NAMESPACE_SECTIONS = {"risks": "improvement"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         return []
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
+    current = NAMESPACE_SECTIONS.get(current, current)
     return [
         NavItem(s.label, reverse(f"{s.app}:index"), s.app == current, s.summary)
         for s in sections_for(request)

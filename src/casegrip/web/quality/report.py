@@ -129,6 +129,9 @@ def _month_q(name: str, month: date) -> Q:
 
 
 def _scheme() -> Scheme:
+    from .actions import ensure_tools
+
+    ensure_tools()
     return GradingScheme.objects.get(code="ofsted4").scheme
 
 

@@ -98,19 +98,35 @@ def index(request: HttpRequest) -> HttpResponse:
         .count()
         if user_grants.has(P.MODERATE_AUDITS)
         else None,
+        "to_verify": _to_verify(request, staff),
         "manages": user_grants.has(P.MANAGE_AUDIT_PROGRAMME),
         "programmes": AuditProgramme.objects.select_related("unit")[:12]
         if user_grants.has(P.MANAGE_AUDIT_PROGRAMME)
         else [],
         "today": _today(),
     }
-    if any(record for record in (context["my_actions"],)):
+    listed = [*context["my_actions"], *context["to_verify"]]
+    if listed:
         record_access(
             request,
             what="my audit actions",
-            child_ids=[a.child_id for a in context["my_actions"] if a.child_id],
+            child_ids=[a.child_id for a in listed if a.child_id],
         )
     return render(request, "quality/index.html", context)
+
+
+def _to_verify(request: HttpRequest, staff: StaffMember | None) -> list[AuditAction]:
+    """Completed actions in the teams this user manages, waiting for them to check."""
+    tops = grants(request).top_units(P.CONDUCT_AUDITS)
+    if not tops:
+        return []
+    in_scope = Q(pk__in=[])
+    for top in tops:
+        in_scope |= Q(team__path__startswith=top.path)
+    waiting = AuditAction.objects.filter(in_scope, status="completed").select_related("team")
+    if staff is not None:
+        waiting = waiting.exclude(owner=staff)
+    return list(waiting.order_by("due_date")[:50])
 
 
 # Programmes -------------------------------------------------------------------------------------
@@ -137,6 +153,7 @@ def _units_for(request: HttpRequest) -> list[OrgUnit]:
 
 def programme_new(request: HttpRequest) -> HttpResponse:
     _manage(request)
+    actions.ensure_tools()
     units = _units_for(request)
     tools = AuditTool.objects.filter(status=AuditTool.Status.LIVE)
     today = _today()
@@ -833,6 +850,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 def tools(request: HttpRequest) -> HttpResponse:
     require_section(request, "quality")
+    actions.ensure_tools()
     return render(
         request,
         "quality/tools.html",
