@@ -495,3 +495,31 @@ def test_the_action_list_pages_filters_and_exports(small, qa):
     assert csv_body.splitlines()[0].startswith("Action,Child,Team,Owner")
     assert len(csv_body.splitlines()) == everything + 1
     assert AccessLog.objects.filter(user=qa, action=AccessLog.Action.EXPORT).exists()
+
+
+def test_exemption_needs_approval_by_someone_else_and_counts_as_exempt(small, qa, tool):
+    auditor = _managers(small, 1)[0]
+    programme = _programme(small, qa, tool)
+    actions.allocate_programme(
+        actor=qa, programme=programme, auditors=[auditor], snapshot=small.snapshot
+    )
+    audit, other = Audit.objects.filter(auditor=auditor)[:2]
+    with pytest.raises(actions.Invalid, match="Nobody has asked"):
+        actions.approve_exemption(actor=qa, audit=audit)
+    with pytest.raises(actions.Invalid, match="why this audit should be exempt"):
+        actions.request_exemption(actor=auditor, audit=audit, reason=" ")
+    actions.request_exemption(actor=auditor, audit=audit, reason="The child moved away.")
+    with pytest.raises(actions.NotAllowed, match="Only the QA team"):
+        actions.approve_exemption(actor=auditor, audit=audit)
+    actions.approve_exemption(actor=qa, audit=audit)
+    audit.refresh_from_db()
+    assert audit.status == "exempted"
+    assert audit.exemption_approved_by == qa
+    with pytest.raises(IllegalTransition, match="exempted, so it cannot be edited"):
+        actions.save_audit(actor=auditor, audit=audit, data={})
+    actions.cancel_audit(actor=qa, audit=other, reason="Allocated twice by mistake.")
+    report = build(small.authority, date(2026, 10, 1), None, _today())
+    assert report.volumes["exempt"] == 1
+    allocated = Audit.objects.filter(programme=programme).exclude(status="cancelled").count()
+    assert report.volumes["allocated"] == allocated
+    assert report.completion.denominator == allocated - 1
