@@ -23,11 +23,12 @@ from casegrip.web.accounts.access import CaseloadView, check, grants
 from casegrip.web.accounts.access_log import record_access
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission
+from casegrip.web.escalations import due as escalation_due
 from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
 from casegrip.web.quality import due as quality_due
 from casegrip.web.sections import require_section
 
-KINDS = (*RULES, quality_due.ITEM)
+KINDS = (*RULES, quality_due.ITEM, escalation_due.ITEM)
 PAGE_SIZE = 100  # a whole authority's list runs to thousands of items
 
 
@@ -123,8 +124,14 @@ def team_ids(unit: OrgUnit) -> set[str]:
 
 
 def _everything_due(live) -> list[DueItem]:
-    """The case record's due items at the extract date, and open audit actions today."""
-    return [*figures(live).due, *quality_due.action_items(timezone.localdate(), DUE_WITHIN)]
+    """The case record's due items at the extract date; open audit actions and escalation
+    stages awaiting a response, today."""
+    today = timezone.localdate()
+    return [
+        *figures(live).due,
+        *quality_due.action_items(today, DUE_WITHIN),
+        *escalation_due.response_items(today, DUE_WITHIN),
+    ]
 
 
 def items_for(due: Iterable[DueItem], scope: ListScope) -> list[DueItem]:
@@ -238,7 +245,11 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "workers": workers,
             "within": DUE_WITHIN,
-            "rules": {**rules(snapshot_config(live)), quality_due.ITEM: quality_due.RULE},
+            "rules": {
+                **rules(snapshot_config(live)),
+                quality_due.ITEM: quality_due.RULE,
+                escalation_due.ITEM: escalation_due.RULE,
+            },
             "query": request.GET.urlencode(),
         },
     )
