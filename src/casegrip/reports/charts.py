@@ -236,3 +236,13 @@ def to_svg(chart: Chart, width: int = 640) -> str:
     if spec.get("width") == "container":
         spec["width"] = width
     return vl_convert.vegalite_to_svg(spec)
+
+
+def to_png(chart: Chart, width: int = 640) -> bytes:
+    """The chart as PNG, for a Word document (which cannot hold SVG everywhere)."""
+    import vl_convert
+
+    spec = dict(chart.spec)
+    if spec.get("width") == "container":
+        spec["width"] = width
+    return vl_convert.vegalite_to_png(spec, scale=2)

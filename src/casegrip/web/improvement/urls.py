@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import committee_views, views
 
 app_name = "improvement"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("committee/", committee_views.committee, name="committee"),
+    path("committee/report.pdf", committee_views.committee_pdf, name="committee_pdf"),
+    path("committee/report.docx", committee_views.committee_docx, name="committee_docx"),
     path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/import/", views.plan_import, name="plan_import"),
     path("plans/<int:pk>/", views.plan, name="plan"),
