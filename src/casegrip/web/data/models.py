@@ -62,3 +62,31 @@ class ImportJob(models.Model):
     @property
     def file_names(self) -> str:
         return ", ".join(f["name"] for f in self.files)
+
+
+class ReturnCheck(models.Model):
+    """A statutory return checked against the DfE rules: what was checked, by whom, and the
+    counts; the findings themselves are a CSV file in the data directory (they name children)."""
+
+    class Kind(models.TextChoices):
+        SSDA903 = "903", "SSDA903 return"
+        CIN = "cin", "CIN census"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    findings = models.PositiveIntegerField()
+    children = models.PositiveIntegerField()
+    rules = models.PositiveIntegerField()
+    seconds = models.FloatField()
+    file_name = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} checked {self.created_at:%Y-%m-%d}"

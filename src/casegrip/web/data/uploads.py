@@ -12,6 +12,7 @@ import re
 import shutil
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -146,7 +147,25 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
-def _unpack_zip(archive_path: Path, shown: str, target: Path, limit: int) -> None:
+def _extract_member(name: str) -> str | None:
+    """The name an SSD extract's zip member is unpacked as, or None to leave it out."""
+    kind = _kind(name)
+    if kind == "config":
+        return CONFIG_NAME
+    return name if kind == "extract" else None
+
+
+def unpack_zip(
+    archive_path: Path,
+    shown: str,
+    target: Path,
+    limit: int,
+    *,
+    keep: Callable[[str], str | None] = _extract_member,
+    wanted: str = "ssd_<table>.csv or .parquet files",
+) -> None:
+    """Unpack the members ``keep`` names (flattened into ``target``), refusing unsafe paths,
+    too many members, duplicates and more than ``limit`` bytes, each with a reason."""
     try:
         archive = zipfile.ZipFile(archive_path)
     except (zipfile.BadZipFile, OSError):
@@ -178,15 +197,15 @@ def _unpack_zip(archive_path: Path, shown: str, target: Path, limit: int) -> Non
             # An extract folder zipped on a Mac carries __MACOSX/ copies: not the extract.
             if info.is_dir() or not parts or "__MACOSX" in parts or parts[-1].startswith("._"):
                 continue
-            name, kind = parts[-1], _kind(parts[-1])
-            if kind not in {"extract", "config"}:
+            name = parts[-1]
+            out = keep(name)
+            if out is None:
                 continue
-            out = CONFIG_NAME if kind == "config" else name
             if out.lower() in chosen:
                 raise UploadRefused([(shown, f"holds two files named {name}; keep only one")])
             chosen[out.lower()] = (out, info)
-        if not any(key != CONFIG_NAME for key in chosen):
-            raise UploadRefused([(shown, "holds no ssd_<table>.csv or .parquet files")])
+        if not any(key != CONFIG_NAME.lower() for key in chosen):
+            raise UploadRefused([(shown, f"holds no {wanted}")])
         target.mkdir(parents=True, exist_ok=True)
         written = 0
         try:
@@ -215,7 +234,7 @@ def unpack(folder: Path, files: list[dict], refused: list[list[str]], limit: int
     received, target = folder / RECEIVED, folder / EXTRACT
     if (received / ZIP_NAME).exists():
         shown = next((f["name"] for f in files if f["name"].lower().endswith(".zip")), ZIP_NAME)
-        _unpack_zip(received / ZIP_NAME, shown, target, limit)
+        unpack_zip(received / ZIP_NAME, shown, target, limit)
         (received / ZIP_NAME).unlink()
     else:
         shutil.rmtree(target, ignore_errors=True)

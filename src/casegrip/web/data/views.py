@@ -71,6 +71,7 @@ def _index(request: HttpRequest, form: ImportForm, status: int = 200) -> HttpRes
         history=history()[:20],
         may_see_findings=may_import,
         may_import=may_import,
+        may_build_returns=grants(request).has(Permission.BUILD_RETURNS),
         form=form,
         accepted=ACCEPTED,
         upload_limit=describe_size(upload_limit()),

@@ -1,0 +1,319 @@
+"""Statutory returns on the Data page: build the SSDA903 return or the CIN census from the live
+snapshot and download it; check a return (an upload, or what casegrip builds) against the DfE
+rules, with findings by rule and a fix list by child. Both are child-level: they need
+``build_returns`` on the whole authority and are written to the access log."""
+
+import io
+import tempfile
+import uuid
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from casegrip.home import data_dir
+from casegrip.returns.case_record import open_case_record
+from casegrip.returns.layouts import UnsupportedYear
+from casegrip.returns.validation.findings import Finding
+from casegrip.returns.validation.run import (
+    NotAReturn,
+    by_child,
+    by_rule,
+    findings_csv,
+    validate_path,
+)
+from casegrip.store.live import live_snapshot
+from casegrip.store.snapshots import snapshot_config
+from casegrip.web.accounts.access import grants
+from casegrip.web.accounts.access_log import record_access
+from casegrip.web.accounts.models import AccessLog
+from casegrip.web.accounts.roles import Permission
+from casegrip.web.organisation.models import OrgUnit, UnitKind
+from casegrip.web.sections import require_section
+
+from .models import ReturnCheck
+from .uploads import UploadRefused, describe_size, unpack_zip, upload_limit
+
+KINDS = {"903": "SSDA903 return", "cin": "CIN census"}
+FIX_LIST_SHOWN = 200
+
+
+def _authority(request: HttpRequest) -> OrgUnit:
+    """Returns cover the whole authority: only someone who may build them for all of it."""
+    require_section(request, "data")
+    authority = OrgUnit.objects.filter(kind=UnitKind.AUTHORITY).first()
+    if authority is None or not grants(request).has(Permission.BUILD_RETURNS, authority):
+        raise PermissionDenied
+    return authority
+
+
+def _year_choices(today: date) -> list[int]:
+    latest = today.year if today.month > 3 else today.year - 1
+    return list(range(latest + 1, latest - 5, -1))
+
+
+def index(request: HttpRequest, errors: list | None = None, status: int = 200) -> HttpResponse:
+    _authority(request)
+    today = timezone.localdate()
+    errors = errors or []
+    return render(
+        request,
+        "data/returns.html",
+        {
+            "snapshot": live_snapshot(),
+            "years": _year_choices(today),
+            "default_year": today.year if today.month > 3 else today.year - 1,
+            "kinds": KINDS.items(),
+            "checks": ReturnCheck.objects.select_related("created_by")[:10],
+            "errors": errors,
+            "error_fields": {f for f, _ in errors},
+            "limit": describe_size(upload_limit()),
+        },
+        status=status,
+    )
+
+
+def _year(request: HttpRequest) -> int:
+    value = request.POST.get("year", "")
+    if not value.isdigit() or not 2015 <= int(value) <= 2100:
+        raise ValueError("Choose the collection year.")
+    return int(value)
+
+
+def _build(kind: str, year: int, target: Path) -> tuple[Path, list[str], list[str]]:
+    """Write the return for ``year`` under ``target``: (what to send, children, notes)."""
+    live = live_snapshot()
+    if live is None:
+        raise ValueError("No case record has been imported yet: there is nothing to build from.")
+    config = snapshot_config(live)
+    con = open_case_record(live)
+    try:
+        if kind == "903":
+            from casegrip.returns.ssda903 import build_ssda903
+
+            built = build_ssda903(
+                con,
+                year,
+                la_code=config.la_code,
+                roles=config.involvement_roles.allocated_social_worker,
+            )
+            built.write(target / "ssda903")
+            children = built.children()
+            path = target / "ssda903"
+        else:
+            from casegrip.returns.cin_census import build_cin_census
+
+            built = build_cin_census(con, year, la_code=config.la_code)
+            path = built.write(target / f"cin-census-{year}.xml")
+            children = built.child_ids()
+    finally:
+        con.close()
+    return path, children, [str(n) for n in built.notes]
+
+
+def build(request: HttpRequest) -> HttpResponse:
+    """Build a return and send it: a zip of CSV files (SSDA903) or the XML (CIN census)."""
+    authority = _authority(request)
+    if request.method != "POST":
+        return redirect("data:returns")
+    kind = request.POST.get("kind", "")
+    try:
+        if kind not in KINDS:
+            raise ValueError("Choose the return to build.")
+        year = _year(request)
+        with tempfile.TemporaryDirectory() as folder:
+            path, children, _notes = _build(kind, year, Path(folder))
+            if path.is_dir():
+                body = io.BytesIO()
+                with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
+                    for file in sorted(path.iterdir()):
+                        archive.write(file, file.name)
+                content, name, mime = body.getvalue(), f"ssda903-{year}.zip", "application/zip"
+            else:
+                content, name, mime = path.read_bytes(), path.name, "application/xml"
+    except (ValueError, UnsupportedYear) as exc:
+        return index(request, [("build-kind", str(exc))], status=400)
+    record_access(
+        request,
+        what=f"{KINDS[kind]} {year} built",
+        action=AccessLog.Action.EXPORT,
+        unit=authority,
+        child_ids=children,
+    )
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _keep_return_file(name: str) -> str | None:
+    lowered = name.lower()
+    return name if lowered.endswith((".csv", ".xml")) else None
+
+
+def _received(request: HttpRequest, folder: Path) -> Path:
+    """The uploaded return in ``folder``: a zip of SSDA903 CSVs, CSV files, or one XML."""
+    files = request.FILES.getlist("files")
+    if not files:
+        raise ValueError("Choose the return's files to check, or check what casegrip builds.")
+    limit = upload_limit()
+    for upload in files:
+        name = Path(upload.name).name
+        if upload.size > limit:
+            raise UploadRefused([(name, f"is larger than the {describe_size(limit)} limit")])
+        lowered = name.lower()
+        if lowered.endswith(".zip"):
+            archive = folder / "upload.zip"
+            with archive.open("wb") as sink:
+                for chunk in upload.chunks():
+                    sink.write(chunk)
+            unpack_zip(
+                archive,
+                name,
+                folder / "return",
+                limit,
+                keep=_keep_return_file,
+                wanted="SSDA903 CSV files or CIN census XML",
+            )
+            archive.unlink()
+        elif lowered.endswith((".csv", ".xml")):
+            (folder / "return").mkdir(exist_ok=True)
+            with (folder / "return" / name).open("wb") as sink:
+                for chunk in upload.chunks():
+                    sink.write(chunk)
+        else:
+            raise UploadRefused([(name, "is not a zip, CSV or XML file")])
+    return folder / "return"
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    """Check an uploaded return, or the one casegrip builds, and keep the findings."""
+    authority = _authority(request)
+    if request.method != "POST":
+        return redirect("data:returns")
+    source = request.POST.get("source", "upload")
+    started = timezone.now()
+    try:
+        year = _year(request)
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch)
+            if source == "built":
+                kind = request.POST.get("kind", "")
+                if kind not in KINDS:
+                    raise ValueError("Choose the return to check.")
+                path, _children, _notes = _build(kind, year, folder)
+                shown = f"casegrip's {KINDS[kind]} {year}"
+            else:
+                path = _received(request, folder)
+                shown = ", ".join(Path(f.name).name for f in request.FILES.getlist("files"))
+            kind, findings = validate_path(path, year)
+    except UploadRefused as exc:
+        return index(request, [("files", f"{n} {why}") for n, why in exc.problems], status=400)
+    except (ValueError, NotAReturn, UnsupportedYear) as exc:
+        field = "files" if source == "upload" else "check-kind"
+        return index(request, [(field, str(exc))], status=400)
+    took = (timezone.now() - started).total_seconds()
+    name = f"{uuid.uuid4().hex}.csv"
+    folder = data_dir() / "return-checks"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(findings_csv(findings), encoding="utf-8")
+    checked = ReturnCheck.objects.create(
+        kind=kind,
+        year=year,
+        source=shown[:300],
+        created_by=request.user,
+        findings=len(findings),
+        children=len({f.child_id for f in findings if f.child_id}),
+        rules=len({f.rule_code for f in findings}),
+        seconds=took,
+        file_name=name,
+    )
+    record_access(
+        request,
+        what=f"{KINDS[kind]} {year} checked",
+        unit=authority,
+        child_ids=[f.child_id for f in findings if f.child_id],
+    )
+    return redirect("data:return_check", checked.pk)
+
+
+def _findings(checked: ReturnCheck) -> list[Finding]:
+    import csv
+
+    path = data_dir() / "return-checks" / checked.file_name
+    if not path.exists():
+        raise Http404("The findings of this check are no longer kept")
+    with path.open(encoding="utf-8") as handle:
+        return [
+            Finding(
+                r["rule_code"],
+                r["table"],
+                int(r["row"]),
+                r["child_id"],
+                tuple(filter(None, r["fields"].split(";"))),
+                r["message"],
+            )
+            for r in csv.DictReader(handle)
+        ]
+
+
+def check_page(request: HttpRequest, pk: int) -> HttpResponse:
+    authority = _authority(request)
+    checked = get_object_or_404(ReturnCheck, pk=pk)
+    findings = _findings(checked)
+    fix_list = by_child(findings)
+    record_access(
+        request,
+        what=f"{checked.get_kind_display()} {checked.year} findings",
+        unit=authority,
+        child_ids=[child for child, _, _ in fix_list[:FIX_LIST_SHOWN]],
+    )
+    return render(
+        request,
+        "data/return_check.html",
+        {
+            "check": checked,
+            "rules": by_rule(findings),
+            "fix_list": fix_list[:FIX_LIST_SHOWN],
+            "fix_total": len(fix_list),
+            "shown": FIX_LIST_SHOWN,
+        },
+    )
+
+
+def check_csv(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Every finding, the counts by rule, or the fix list by child, as CSV."""
+    authority = _authority(request)
+    checked = get_object_or_404(ReturnCheck, pk=pk)
+    findings = _findings(checked)
+    if what == "findings":
+        body, children = findings_csv(findings).encode("utf-8"), [f.child_id for f in findings]
+    elif what == "rules":
+        from casegrip.reports.tables import to_csv
+
+        body = to_csv(("rule_code", "message", "findings", "children"), by_rule(findings))
+        children = []
+    elif what == "children":
+        from casegrip.reports.tables import to_csv
+
+        fix_list = by_child(findings)
+        body = to_csv(("child_id", "findings", "rules"), fix_list)
+        children = [child for child, _, _ in fix_list]
+    else:
+        raise Http404("No such download")
+    if children:
+        record_access(
+            request,
+            what=f"{checked.get_kind_display()} {checked.year} findings ({what})",
+            action=AccessLog.Action.EXPORT,
+            unit=authority,
+            child_ids=[c for c in children if c],
+        )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{checked.kind}-{checked.year}-{what}.csv"'
+    )
+    return response

@@ -1,0 +1,95 @@
+"""The Data section's statutory returns: build and download, check an upload or what casegrip
+builds, findings by rule and by child, CSVs; scope and the access log."""
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from casegrip.web.accounts.models import AccessLog
+from casegrip.web.data.models import ReturnCheck
+
+from ..conftest import client_for
+
+SAMPLES = Path(__file__).parents[3] / "shared" / "reference" / "samples"
+CIN_2024 = SAMPLES / "csc-validator-be-cin" / "fake_data" / "CIN_Census_2024.xml"
+
+
+@pytest.fixture
+def analyst(small):
+    return small.user("performance-analyst", small.authority)
+
+
+def test_build_the_cin_census_and_check_what_casegrip_builds(small, analyst):
+    client = client_for(analyst)
+    assert client.get("/data/returns/").status_code == 200
+    built = client.post("/data/returns/build/", {"kind": "cin", "year": "2026"})
+    assert built.status_code == 200
+    assert built["Content-Type"] == "application/xml"
+    assert b"<Message" in built.content
+    exported = AccessLog.objects.get(user=analyst, action=AccessLog.Action.EXPORT)
+    assert exported.child_ids
+    checked = client.post(
+        "/data/returns/check/", {"source": "built", "kind": "cin", "year": "2026"}
+    )
+    assert checked.status_code == 302
+    result = ReturnCheck.objects.get()
+    page = client.get(checked["Location"])
+    assert page.status_code == 200
+    assert f"CIN census 2026: {result.findings}".encode() in page.content
+
+
+def test_build_the_903_as_a_zip_of_its_tables(small, analyst):
+    built = client_for(analyst).post("/data/returns/build/", {"kind": "903", "year": "2026"})
+    with zipfile.ZipFile(io.BytesIO(built.content)) as archive:
+        names = archive.namelist()
+    assert {"header.csv", "episodes.csv", "reviews.csv", "missing.csv"} <= set(names)
+
+
+def test_check_an_uploaded_census_gives_findings_by_rule_and_a_fix_list(small, analyst):
+    client = client_for(analyst)
+    with CIN_2024.open("rb") as handle:
+        response = client.post(
+            "/data/returns/check/", {"source": "upload", "year": "2024", "files": handle}
+        )
+    assert response.status_code == 302
+    check = ReturnCheck.objects.get()
+    assert check.kind == "cin"
+    assert check.findings > 0
+    page = client.get(response["Location"]).content.decode()
+    assert "8930" in page
+    assert "Fix list for the data team" in page
+    every = client.get(f"/data/returns/checks/{check.pk}/findings.csv")
+    rows = list(csv.DictReader(io.StringIO(every.content.decode())))
+    assert len(rows) == check.findings
+    assert list(rows[0]) == ["rule_code", "table", "row", "child_id", "fields", "message"]
+    fix = client.get(f"/data/returns/checks/{check.pk}/children.csv")
+    assert b"child_id,findings,rules" in fix.content
+
+
+def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst):
+    client = client_for(analyst)
+    junk = io.BytesIO(b"not a zip")
+    junk.name = "return.zip"
+    refused = client.post(
+        "/data/returns/check/", {"source": "upload", "year": "2024", "files": junk}
+    )
+    assert refused.status_code == 400
+    assert b"return.zip is not a zip file that can be opened" in refused.content
+    other = io.BytesIO(b"hello")
+    other.name = "notes.docx"
+    refused = client.post(
+        "/data/returns/check/", {"source": "upload", "year": "2024", "files": other}
+    )
+    assert b"notes.docx is not a zip, CSV or XML file" in refused.content
+    assert not ReturnCheck.objects.exists()
+
+
+def test_only_those_who_build_returns_for_the_authority(small):
+    team = small.unit("East Children in Care")
+    manager = client_for(small.user("team-manager", team))
+    assert manager.get("/data/returns/").status_code == 403
+    board = client_for(small.user("board-member", small.authority))
+    assert board.post("/data/returns/build/", {"kind": "cin", "year": "2026"}).status_code == 403
