@@ -1,0 +1,92 @@
+"""Load an SSDA903 return's CSV files into DuckDB: one raw table and one typed table per table.
+
+``<Table>_raw`` holds every column as VARCHAR exactly as written, with ``_row`` (0-based row in
+its file). ``<Table>`` has the same rows with text upper-cased (as the DfE validator
+reads them), blanks as NULL, dates as DATE (NULL when not a valid DD/MM/YYYY date) and whole
+numbers as INTEGER. A previous year's return loads as ``<Table>_last_raw`` and ``<Table>_last``.
+
+Files are recognised by their columns, not their names, as the DfE validator does."""
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from casegrip.returns.layouts import ssda903_layout
+
+# Every table any collection year may hold (the newest layout has them all).
+TABLES: dict[str, tuple[str, ...]] = {
+    name: table.columns for name, table in ssda903_layout(2026).tables.items()
+}
+DATES = ssda903_layout(2026).dates
+NUMBERS = frozenset({"SDQ_SCORE", "NB_ADOPTR"})
+
+
+def _columns_of(path: Path) -> tuple[str, ...]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        first = next(csv.reader(handle), [])
+    return tuple(column.strip().upper() for column in first)
+
+
+def find_tables(folder: Path) -> dict[str, Path]:
+    """Each SSDA903 table found among ``folder``'s CSV files, by its set of columns."""
+    by_columns = {frozenset(columns): name for name, columns in TABLES.items()}
+    found: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.csv")):
+        name = by_columns.get(frozenset(_columns_of(path)))
+        if name is not None and name not in found:
+            found[name] = path
+    return found
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _typed(column: str) -> str:
+    text = f"NULLIF(upper(\"{column}\"), '')"
+    if column in DATES:
+        return f"try_strptime({text}, '%d/%m/%Y')::DATE AS \"{column}\""
+    if column in NUMBERS:
+        return f'TRY_CAST({text} AS INTEGER) AS "{column}"'
+    return f'{text} AS "{column}"'
+
+
+def create_table(
+    con: duckdb.DuckDBPyConnection, table: str, path: Path | None, suffix: str = ""
+) -> None:
+    """``<table><suffix>_raw`` from ``path`` (empty when None) and its typed copy."""
+    columns = TABLES[table]
+    raw = f'"{table}{suffix}_raw"'
+    listed = ", ".join(f'"{c}" VARCHAR' for c in columns)
+    con.execute(f"CREATE TABLE {raw} (_row BIGINT, {listed})")
+    if path is not None:
+        # The header's own order decides which value is which column.
+        header = _columns_of(path)
+        types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+        con.execute(
+            # A literal path: binding it as a parameter makes DuckDB re-plan slowly.
+            f"CREATE TEMP TABLE _file AS SELECT * FROM read_csv({_literal(path)}, header = true,"
+            f" columns = {{{types}}},"
+            f" quote = '\"', escape = '\"', delim = ',', strict_mode = false)"
+        )
+        selected = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f"INSERT INTO {raw} SELECT rowid, {selected} FROM _file")
+        con.execute("DROP TABLE _file")
+    typed = ", ".join(_typed(c) for c in columns)
+    # A table rather than a view: the rules read each table many times, and parsing the dates
+    # once halves the time the whole validation takes.
+    con.execute(f'CREATE TABLE "{table}{suffix}" AS SELECT _row, {typed} FROM {raw}')
+
+
+def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = None) -> set[str]:
+    """Every table of the return in ``folder`` (and of the previous year's in ``previous``);
+    a table with no file is created empty. Returns the names of the tables that had a file
+    (previous year's with the suffix ``_last``)."""
+    present: set[str] = set()
+    for suffix, source in (("", folder), ("_last", previous)):
+        found = find_tables(source) if source is not None else {}
+        present |= {f"{name}{suffix}" for name in found}
+        for table in TABLES:
+            create_table(con, table, found.get(table), suffix)
+    return present

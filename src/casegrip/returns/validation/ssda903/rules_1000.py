@@ -1,0 +1,174 @@
+"""SSDA903 rules 1000 to 1012, 3001 and EPI: care leavers (OC3) against episodes, missing
+dates, reasons for placement change, and children with no episodes."""
+
+from .registry import codes, end, sql_rule, start
+
+OC3_GIVEN = "(IN_TOUCH IS NOT NULL OR ACTIV IS NOT NULL OR ACCOM IS NOT NULL)"
+PLACE_CHANGE = "CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER".split()
+
+
+@sql_rule(
+    "1000",
+    "This child is recorded as having died in care and therefore should not have the care"
+    " leaver information completed. [NOTE: This only tests the current and previous year data"
+    " loaded into the tool]",
+    fields=["ACCOM", "ACTIV", "IN_TOUCH"],
+    tables=["Episodes", "OC3"],
+)
+def died_but_care_leaver(year: int) -> str:
+    return """
+        SELECT 'OC3' t, _row r, CHILD c FROM OC3 WHERE CHILD IN (
+            SELECT CHILD FROM Episodes WHERE REC = 'E2'
+            UNION SELECT CHILD FROM Episodes_last WHERE REC = 'E2')"""
+
+
+@sql_rule(
+    "1002",
+    "This child has no previous episodes of care, therefore should not have care leaver"
+    " information recorded. [NOTE: This tool can only test the current and previous year data"
+    " loaded into the tool - this check may generate false positives if a child had episodes"
+    " prior to last year's collection.]",
+    fields=["ACCOM", "ACTIV", "IN_TOUCH"],
+    tables=["Episodes", "Episodes_last", "OC3"],
+)
+def care_leaver_without_care(year: int) -> str:
+    return """
+        SELECT 'OC3' t, _row r, CHILD c FROM OC3 o
+        WHERE NOT EXISTS (SELECT 1 FROM Episodes e WHERE e.CHILD = o.CHILD)
+          AND NOT EXISTS (SELECT 1 FROM Episodes_last e WHERE e.CHILD = o.CHILD)"""
+
+
+@sql_rule(
+    "1003",
+    "Date of LA's decision that a child should be placed for adoption is before the child"
+    " started to be looked after.",
+    fields=["DATE_PLACED", "DECOM", "RNE"],
+    tables=["Episodes", "PlacedAdoption"],
+)
+def decision_before_care_started(year: int) -> str:
+    return """
+        WITH first AS (
+            SELECT * FROM Episodes WHERE RNE = 'S' AND DECOM IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY CHILD ORDER BY DECOM, _row) = 1),
+        bad AS (
+            SELECT e._row er, p._row pr, e.CHILD c FROM first e JOIN PlacedAdoption p USING (CHILD)
+            WHERE p.DATE_PLACED < e.DECOM)
+        SELECT 'Episodes' t, er r, c FROM bad UNION ALL SELECT 'PlacedAdoption', pr, c FROM bad"""
+
+
+@sql_rule(
+    "1004",
+    "The start date of the missing episode or episode that the child was away from placement"
+    " without authorisation is not a valid date.",
+    fields=["MIS_START"],
+    tables=["Missing"],
+)
+def missing_start_date(year: int) -> str:
+    return "SELECT 'Missing' t, _row r, CHILD c FROM Missing WHERE MIS_START IS NULL"
+
+
+@sql_rule(
+    "1005",
+    "The end date of the missing episode or episode that the child was away from placement"
+    " without authorisation is not a valid date.",
+    fields=["MIS_END"],
+    tables=["Missing"],
+)
+def missing_end_date(year: int) -> str:
+    return """
+        SELECT 'Missing' t, _row r, CHILD c FROM Missing_raw
+        WHERE MIS_END IS NOT NULL AND try_strptime(MIS_END, '%d/%m/%Y') IS NULL"""
+
+
+@sql_rule("1006", "Missing type invalid.", fields=["MISSING"], tables=["Missing"])
+def missing_code(year: int) -> str:
+    return "SELECT 'Missing' t, _row r, CHILD c FROM Missing WHERE MISSING NOT IN ('M', 'A')"
+
+
+@sql_rule(
+    "1009",
+    "Reason for placement change is not a valid code.",
+    fields=["REASON_PLACE_CHANGE"],
+    tables=["Episodes"],
+)
+def place_change_code(year: int) -> str:
+    return f"""
+        SELECT 'Episodes' t, _row r, CHILD c FROM Episodes
+        WHERE REASON_PLACE_CHANGE NOT IN {codes(PLACE_CHANGE)}"""
+
+
+@sql_rule(
+    "1010",
+    "This child has no episodes loaded for current year even though there was an open episode"
+    " of care at the end of the previous year, and care leaver data has been entered.",
+    fields=["ACCOM", "ACTIV", "IN_TOUCH"],
+    tables=["Episodes", "Episodes_last", "OC3"],
+)
+def open_last_year_no_episodes(year: int) -> str:
+    return """
+        WITH latest AS (
+            SELECT l.CHILD, w.DEC FROM Episodes_last l JOIN Episodes_last_raw w USING (_row)
+            WHERE l.DECOM IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY l.CHILD ORDER BY l.DECOM DESC, l._row DESC) = 1)
+        SELECT 'OC3' t, _row r, CHILD c FROM OC3 o
+        WHERE NOT EXISTS (SELECT 1 FROM Episodes e WHERE e.CHILD = o.CHILD)
+          AND CHILD IN (SELECT CHILD FROM latest WHERE DEC IS NULL)"""
+
+
+@sql_rule(
+    "1011",
+    "This child is recorded as having his/her care transferred to another local authority for"
+    " the final episode and therefore should not have the care leaver information completed.",
+    fields=["ACCOM", "ACTIV", "IN_TOUCH"],
+    tables=["Episodes", "OC3"],
+)
+def transferred_but_care_leaver(year: int) -> str:
+    return f"""
+        WITH latest AS (
+            SELECT * FROM Episodes WHERE DECOM IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row) = 1)
+        SELECT 'OC3' t, _row r, CHILD c FROM OC3
+        WHERE {OC3_GIVEN} AND CHILD IN (SELECT CHILD FROM latest WHERE REC = 'E3')"""
+
+
+@sql_rule(
+    "1012",
+    "No other data should be returned for OC3 children who had no episodes in the current year",
+    fields=["CHILD"],
+    tables=["Episodes"],
+)
+def data_without_episodes(year: int) -> str:
+    return " UNION ALL ".join(
+        f"""SELECT '{table}' t, _row r, CHILD c FROM "{table}" x
+            WHERE NOT EXISTS (SELECT 1 FROM Episodes e WHERE e.CHILD = x.CHILD)"""
+        for table in ("PlacedAdoption", "Missing", "Reviews", "AD1", "PrevPerm", "OC2")
+    )
+
+
+@sql_rule(
+    "3001",
+    "Where care leavers information is being returned for a young person around their 17th"
+    " birthday, the accommodation cannot be with their former foster carer(s).",
+    fields=["REC"],
+    tables=["Header", "OC3"],
+)
+def care_leaver_with_foster_carers_at_17(year: int) -> str:
+    return f"""
+        SELECT 'OC3' t, o._row r, o.CHILD c FROM OC3 o JOIN Header h USING (CHILD)
+        WHERE o.ACCOM IN ('Z1', 'Z2')
+          AND h.DOB + INTERVAL 17 YEAR BETWEEN {start(year)} AND {end(year)}"""
+
+
+@sql_rule(
+    "EPI",
+    "WARNING: Episodes need to be loaded for this child before further validation is possible"
+    " [NOTE: This refers to the DfE portal - here, all checks that can be performed with only"
+    " the available data will be run.]",
+    fields=["CHILD"],
+    tables=["Header"],
+)
+def no_episodes(year: int) -> str:
+    return """
+        SELECT 'Header' t, _row r, CHILD c FROM Header h
+        WHERE NOT EXISTS (SELECT 1 FROM Episodes e WHERE e.CHILD = h.CHILD)
+          AND NOT EXISTS (SELECT 1 FROM OC3 o WHERE o.CHILD = h.CHILD)"""
