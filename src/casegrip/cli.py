@@ -111,11 +111,10 @@ def demo(
     console.print(sync_from_live_snapshot().summary())
     password = demo_password()
     logins = ensure_demo(password)
-    from casegrip.web.quality.demo_history import ensure_demo_audits
+    from casegrip.web.demo_history import ensure_demo_history
 
-    audits = ensure_demo_audits(live_snapshot())
-    if audits:
-        console.print(f"Demo history: {audits:,} case file audits over two years.")
+    for made in ensure_demo_history(live_snapshot()):
+        console.print(f"Demo history: {made}.")
     table = Table(title="Demo logins (every user has the same password)")
     for column in ("Username", "Role", "Scope"):
         table.add_column(column)
@@ -977,21 +976,40 @@ app.add_typer(returns_app, name="returns")
 
 @returns_app.command("build")
 def returns_build(
-    kind: Annotated[str, typer.Argument(help="903 (a folder of CSV files) or cin (one XML).")],
-    year: Annotated[int, typer.Option(help="Collection year: 2026 is April 2025 to March 2026.")],
-    out: Annotated[Path, typer.Option(help="The folder (903) or XML file (cin) to write.")],
+    kind: Annotated[
+        str, typer.Argument(help="903 (a folder of CSV files), cin (one XML) or annex-a (XLSX).")
+    ],
+    out: Annotated[Path, typer.Option(help="The folder (903), XML (cin) or XLSX file to write.")],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Collection year: 2026 is April 2025 to March 2026 (903, cin; annex-a ignores it)."
+        ),
+    ] = None,
+    inspection_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="annex-a: the inspection date. Default: the extract date.",
+        ),
+    ] = None,
     user: UserOption = None,
     settings: SettingsOption = "production",
 ) -> None:
-    """Build the SSDA903 return or the CIN census of a collection year from the live snapshot."""
-    from casegrip.returns.case_record import open_case_record
+    """Build the SSDA903 return or the CIN census of a collection year, or Ofsted's Annex A for
+    an inspection date, from the live snapshot."""
+    from casegrip.returns.build import build_return
     from casegrip.returns.layouts import UnsupportedYear
     from casegrip.store.live import live_snapshot
     from casegrip.store.snapshots import snapshot_config
     from casegrip.web.accounts.access_log import record_command_access
 
-    if kind not in ("903", "cin"):
-        err.print(f"[red]No return {kind!r}:[/red] build 903 or cin.")
+    if kind not in ("903", "cin", "annex-a"):
+        err.print(f"[red]No return {kind!r}:[/red] build 903, cin or annex-a.")
+        raise typer.Exit(2)
+    if kind != "annex-a" and year is None:
+        err.print(f"[red]Building {kind} needs --year[/red] (the collection year).")
         raise typer.Exit(2)
     _django(settings)
     who, unit, _teams = _child_level_scope(user, None, None)
@@ -1005,36 +1023,20 @@ def returns_build(
     if live is None:
         err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
         raise typer.Exit(2)
-    config = snapshot_config(live)
-    con = open_case_record(live)
+    on = inspection_date.date() if inspection_date else None
     try:
-        if kind == "903":
-            from casegrip.returns.ssda903 import build_ssda903
-
-            built = build_ssda903(
-                con,
-                year,
-                la_code=config.la_code,
-                roles=config.involvement_roles.allocated_social_worker,
-            )
-            children, what = built.children(), f"SSDA903 return {year}"
-        else:
-            from casegrip.returns.cin_census import build_cin_census
-
-            built = build_cin_census(con, year, la_code=config.la_code)
-            children, what = built.child_ids(), f"CIN census {year}"
-    except UnsupportedYear as exc:
+        built = build_return(kind, live, snapshot_config(live), out, year=year, inspection_date=on)
+    except (UnsupportedYear, ValueError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    finally:
-        con.close()
-    built.write(out)
+    children, what = built.children, built.what
+    command = (
+        f"casegrip returns build annex-a --date {on or live.extract_date} --out {out}"
+        if kind == "annex-a"
+        else f"casegrip returns build {kind} --year {year} --out {out}"
+    )
     record_command_access(
-        who,
-        what=f"{what} for {unit}",
-        command=f"casegrip returns build {kind} --year {year} --out {out}",
-        unit=unit,
-        child_ids=children,
+        who, what=f"{what} for {unit}", command=command, unit=unit, child_ids=children
     )
     console.print(
         f"Wrote the {what} of {len(children):,} children to {out} "
@@ -1042,6 +1044,43 @@ def returns_build(
     )
     for note in built.notes:
         console.print(f"[yellow]Note[/yellow] {note}")
+
+
+@returns_app.command("validate")
+def returns_validate(
+    path: Annotated[Path, typer.Argument(help="A folder of SSDA903 CSVs, or a CIN census XML.")],
+    year: Annotated[int, typer.Option(help="Collection year: 2026 is April 2025 to March 2026.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write every finding to this CSV (rule_code, table, row, ...)."),
+    ] = None,
+) -> None:
+    """Check a return against the DfE validation rules for its year. Reads only the files
+    given (they already name their children), so it needs no casegrip user."""
+    import time
+
+    from casegrip.returns.validation.run import NotAReturn, by_rule, findings_csv, validate_path
+
+    if not path.exists():
+        err.print(f"[red]{path} does not exist.[/red]")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    try:
+        kind, findings = validate_path(path, year)
+    except (NotAReturn, ValueError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    took = time.perf_counter() - started
+    name = "SSDA903 return" if kind == "903" else "CIN census"
+    table = Table(title=f"{name} {year}: {len(findings):,} findings ({took:.1f} s)")
+    for column in ("Rule", "Findings", "Children", "Message"):
+        table.add_column(column)
+    for code, message, n, children in by_rule(findings):
+        table.add_row(code, f"{n:,}", f"{children:,}", message[:90])
+    console.print(table)
+    if out is not None:
+        out.write_text(findings_csv(findings), encoding="utf-8")
+        console.print(f"Wrote {len(findings):,} findings to {out}.")
 
 
 def _version(package: str) -> str:

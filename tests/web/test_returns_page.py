@@ -93,3 +93,20 @@ def test_only_those_who_build_returns_for_the_authority(small):
     assert manager.get("/data/returns/").status_code == 403
     board = client_for(small.user("board-member", small.authority))
     assert board.post("/data/returns/build/", {"kind": "cin", "year": "2026"}).status_code == 403
+
+
+def test_build_annex_a_for_an_inspection_date(small, analyst):
+    import openpyxl
+
+    built = client_for(analyst).post(
+        "/data/returns/build/", {"kind": "annex-a", "year": "2026", "date": "2026-10-30"}
+    )
+    assert built.status_code == 200
+    assert "annex-a-2026-10-30.xlsx" in built["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(built.content))
+    assert book.sheetnames[:3] == ["List 1", "List 2", "List 3"]
+    bad = client_for(analyst).post(
+        "/data/returns/build/", {"kind": "annex-a", "year": "2026", "date": "30/10/2026"}
+    )
+    assert bad.status_code == 400
+    assert b"Enter the inspection date as a real date" in bad.content

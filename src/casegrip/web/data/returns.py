@@ -16,7 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from casegrip.home import data_dir
-from casegrip.returns.case_record import open_case_record
+from casegrip.returns.build import KINDS as RETURN_KINDS
+from casegrip.returns.build import Built, build_return
 from casegrip.returns.layouts import UnsupportedYear
 from casegrip.returns.validation.findings import Finding
 from casegrip.returns.validation.run import (
@@ -38,7 +39,9 @@ from casegrip.web.sections import require_section
 from .models import ReturnCheck
 from .uploads import UploadRefused, describe_size, unpack_zip, upload_limit
 
-KINDS = {"903": "SSDA903 return", "cin": "CIN census"}
+KINDS = {"903": "SSDA903 return", "cin": "CIN census"}  # the returns the DfE rules check
+BUILD_KINDS = RETURN_KINDS  # what can be built: Annex A too
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIX_LIST_SHOWN = 200
 
 
@@ -68,6 +71,7 @@ def index(request: HttpRequest, errors: list | None = None, status: int = 200) -
             "years": _year_choices(today),
             "default_year": today.year if today.month > 3 else today.year - 1,
             "kinds": KINDS.items(),
+            "build_kinds": BUILD_KINDS.items(),
             "checks": ReturnCheck.objects.select_related("created_by")[:10],
             "errors": errors,
             "error_fields": {f for f, _ in errors},
@@ -84,35 +88,15 @@ def _year(request: HttpRequest) -> int:
     return int(value)
 
 
-def _build(kind: str, year: int, target: Path) -> tuple[Path, list[str], list[str]]:
-    """Write the return for ``year`` under ``target``: (what to send, children, notes)."""
+def _build(kind: str, year: int, target: Path, on: date | None = None) -> Built:
+    """Write the return under ``target`` from the live snapshot."""
     live = live_snapshot()
     if live is None:
         raise ValueError("No case record has been imported yet: there is nothing to build from.")
-    config = snapshot_config(live)
-    con = open_case_record(live)
-    try:
-        if kind == "903":
-            from casegrip.returns.ssda903 import build_ssda903
-
-            built = build_ssda903(
-                con,
-                year,
-                la_code=config.la_code,
-                roles=config.involvement_roles.allocated_social_worker,
-            )
-            built.write(target / "ssda903")
-            children = built.children()
-            path = target / "ssda903"
-        else:
-            from casegrip.returns.cin_census import build_cin_census
-
-            built = build_cin_census(con, year, la_code=config.la_code)
-            path = built.write(target / f"cin-census-{year}.xml")
-            children = built.child_ids()
-    finally:
-        con.close()
-    return path, children, [str(n) for n in built.notes]
+    out = target / {"903": "ssda903", "cin": f"cin-census-{year}.xml"}.get(
+        kind, f"annex-a-{on or live.extract_date}.xlsx"
+    )
+    return build_return(kind, live, snapshot_config(live), out, year=year, inspection_date=on)
 
 
 def build(request: HttpRequest) -> HttpResponse:
@@ -122,27 +106,36 @@ def build(request: HttpRequest) -> HttpResponse:
         return redirect("data:returns")
     kind = request.POST.get("kind", "")
     try:
-        if kind not in KINDS:
+        if kind not in BUILD_KINDS:
             raise ValueError("Choose the return to build.")
         year = _year(request)
+        on = None
+        if kind == "annex-a" and request.POST.get("date"):
+            try:
+                on = date.fromisoformat(request.POST["date"])
+            except ValueError:
+                raise ValueError("Enter the inspection date as a real date.") from None
         with tempfile.TemporaryDirectory() as folder:
-            path, children, _notes = _build(kind, year, Path(folder))
+            built = _build(kind, year, Path(folder), on)
+            path = built.path
             if path.is_dir():
                 body = io.BytesIO()
                 with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
                     for file in sorted(path.iterdir()):
                         archive.write(file, file.name)
                 content, name, mime = body.getvalue(), f"ssda903-{year}.zip", "application/zip"
+            elif path.suffix == ".xlsx":
+                content, name, mime = path.read_bytes(), path.name, XLSX
             else:
                 content, name, mime = path.read_bytes(), path.name, "application/xml"
     except (ValueError, UnsupportedYear) as exc:
         return index(request, [("build-kind", str(exc))], status=400)
     record_access(
         request,
-        what=f"{KINDS[kind]} {year} built",
+        what=f"{built.what} built",
         action=AccessLog.Action.EXPORT,
         unit=authority,
-        child_ids=children,
+        child_ids=built.children,
     )
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -204,7 +197,7 @@ def check(request: HttpRequest) -> HttpResponse:
                 kind = request.POST.get("kind", "")
                 if kind not in KINDS:
                     raise ValueError("Choose the return to check.")
-                path, _children, _notes = _build(kind, year, folder)
+                path = _build(kind, year, folder).path
                 shown = f"casegrip's {KINDS[kind]} {year}"
             else:
                 path = _received(request, folder)

@@ -1,0 +1,53 @@
+"""`casegrip returns validate`: which validator a path needs, the summary, and the findings CSV
+the issue asks for (rule_code, table, row, child_id, fields, message; row 0-based)."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casegrip.cli import app
+from casegrip.returns.validation.run import NotAReturn, by_child, by_rule, kind_of
+
+SAMPLES = Path(__file__).parents[3] / "shared" / "reference" / "samples"
+CIN_2024 = SAMPLES / "csc-validator-be-cin" / "fake_data" / "CIN_Census_2024.xml"
+
+
+def test_the_cin_sample_gives_findings_in_the_issues_columns(tmp_path):
+    out = tmp_path / "findings.csv"
+    result = CliRunner().invoke(
+        app, ["returns", "validate", str(CIN_2024), "--year", "2024", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "CIN census 2024" in result.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["rule_code", "table", "row", "child_id", "fields", "message"]
+    assert {"1103", "8930"} <= {r["rule_code"] for r in rows}
+    assert all(int(r["row"]) >= 0 for r in rows)
+
+
+def test_a_path_that_is_not_a_return_is_refused_clearly(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(NotAReturn, match="no SSDA903 CSV files"):
+        kind_of(tmp_path)
+    result = CliRunner().invoke(
+        app, ["returns", "validate", str(tmp_path / "notes.txt"), "--year", "2024"]
+    )
+    assert result.exit_code == 2
+    assert "not a folder of SSDA903 CSV files" in " ".join(result.output.split())
+
+
+def test_summaries_by_rule_and_by_child():
+    from casegrip.returns.validation.findings import Finding
+
+    findings = [
+        Finding("100", "Header", 0, "", ("ReferenceDate",), "Reference Date is incorrect"),
+        Finding("8930", "ChildProtectionPlans", 0, "A", ("CPPendDate",), "End date"),
+        Finding("8930", "ChildProtectionPlans", 1, "B", ("CPPendDate",), "End date"),
+        Finding("1103", "Assessments", 0, "A", ("AssessmentActualStartDate",), "Start"),
+    ]
+    assert by_rule(findings)[0] == ("8930", "End date", 2, 2)
+    assert ("100", "Reference Date is incorrect", 1, 0) in by_rule(findings)
+    assert by_child(findings) == [("A", 2, "1103, 8930"), ("B", 1, "8930")]
