@@ -19,6 +19,7 @@ from casegrip.web.accounts.access_log import record_access, record_refusal
 from casegrip.web.accounts.models import AccessLog, AuditEvent
 from casegrip.web.accounts.roles import Permission
 from casegrip.web.organisation.models import OrgUnit, UnitKind
+from casegrip.web.paging import paginate
 from casegrip.web.sections import require_section
 
 from . import actions, queries
@@ -54,13 +55,19 @@ def _escalation(request: HttpRequest, pk: int, what: str) -> Escalation:
 # The list
 
 
+PAGE_SIZE = 100
+
+
 def index(request: HttpRequest) -> HttpResponse:
     section = require_section(request, SECTION)
     user_grants = grants(request)
     today = _today()
     filters = queries.ListFilters.from_query(request.GET)
     visible = queries.visible_to(user_grants)
-    escalations = list(queries.filtered(visible, filters, today).prefetch_related("stages"))
+    page = paginate(
+        request, queries.filtered(visible, filters, today).prefetch_related("stages"), PAGE_SIZE
+    )
+    escalations = page.items
     record_access(request, what="escalations list", child_ids=[e.child_id for e in escalations])
     overdue = queries.overdue_ids(today)
     teams = OrgUnit.objects.filter(pk__in=visible.values("team_id")).order_by("name")
@@ -70,6 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "section": section,
             "rows": [{"e": e, "overdue": e.pk in overdue} for e in escalations],
+            "total": page.total,
+            "pagination": page.links,
             "filters": filters,
             "statuses": [("open", "Open"), *Status.choices],
             "categories": Category.choices,

@@ -25,6 +25,7 @@ from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission
 from casegrip.web.escalations import due as escalation_due
 from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
+from casegrip.web.paging import paginate
 from casegrip.web.quality import due as quality_due
 from casegrip.web.sections import require_section
 
@@ -81,34 +82,6 @@ def _scope(request: HttpRequest) -> ListScope:
     if not user_grants.has(Permission.VIEW_CHILD_RECORDS, unit):
         raise PermissionDenied
     return ListScope(unit, None, user_grants.has(Permission.EXPORT_CHILD_RECORDS, unit))
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
-
-
-def _pagination(request: HttpRequest, page: int, pages: int) -> dict | None:
-    """Links for GOV.UK's pagination component, keeping the filters."""
-    if pages == 1:
-        return None
-
-    def href(n: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(n)
-        return "?" + query.urlencode()
-
-    return {
-        "page": page,
-        "pages": pages,
-        "previous": href(page - 1) if page > 1 else "",
-        "next": href(page + 1) if page < pages else "",
-        "items": [
-            {"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)
-        ],
-    }
 
 
 def _pk(request: HttpRequest, name: str) -> int:
@@ -212,9 +185,8 @@ def weekly(request: HttpRequest) -> HttpResponse:
         return render(request, "performance/weekly.html", {"snapshot": live, "unlinked": True})
     everything = items_for(_everything_due(live), scope)
     items, filters = _filtered(request, everything)
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page = min(max(_page(request), 1), pages)
-    shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    page = paginate(request, items, PAGE_SIZE)
+    shown = page.items
     record_access(
         request,
         what="weekly list",
@@ -236,7 +208,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "rows": _rows(shown, names),
             "total": len(items),
-            "pagination": _pagination(request, page, pages),
+            "pagination": page.links,
             "overdue": counts.get(OVERDUE, 0),
             "due_soon": counts.get("due", 0),
             "by_kind": [(k, by_kind[k]) for k in KINDS if by_kind.get(k)],

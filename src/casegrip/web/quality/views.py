@@ -20,6 +20,7 @@ from casegrip.web.accounts.access_log import record_access, record_refusal
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission as P
 from casegrip.web.organisation.models import OrgUnit, StaffMember
+from casegrip.web.paging import paginate
 from casegrip.web.sections import require_section
 
 from . import actions, states
@@ -606,12 +607,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
     if team.isdigit():
         rows = rows.filter(team_id=int(team))
     rows = rows.order_by(ACTION_SORTS.get(sort, "due_date"), "pk")
-    total = rows.count()
-    pages = max(1, -(-total // ACTIONS_PAGE))
-    page = request.GET.get("page", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
     exporting = request.GET.get("format") == "csv"
-    items = list(rows if exporting else rows[(page - 1) * ACTIONS_PAGE : page * ACTIONS_PAGE])
+    page = paginate(request, rows, ACTIONS_PAGE)
+    items = list(rows) if exporting else page.items
     record_access(
         request, what="audit actions", child_ids=[a.child_id for a in items if a.child_id]
     )
@@ -654,21 +652,12 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "statuses": states.ACTION.labels.items(),
             "today": today,
             "query": request.GET.urlencode(),
-            "total": total,
-            "page": page,
-            "pages": pages,
-            "first": (page - 1) * ACTIONS_PAGE + 1,
-            "last": (page - 1) * ACTIONS_PAGE + len(items),
-            "previous_query": _with_page(request, page - 1) if page > 1 else "",
-            "next_query": _with_page(request, page + 1) if page < pages else "",
+            "total": page.total,
+            "first": page.first,
+            "last": page.first + len(page.items) - 1,
+            "pagination": page.links,
         },
     )
-
-
-def _with_page(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return query.urlencode()
 
 
 def action(request: HttpRequest, pk: int) -> HttpResponse:
