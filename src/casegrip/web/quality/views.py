@@ -639,7 +639,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-actions.csv"'
         return response
-    teams = sorted({(a.team.name, a.team_id) for a in _action_scope(request)})
+    teams = sorted(
+        OrgUnit.objects.filter(pk__in=_action_scope(request).values("team_id")).values_list(
+            "name", "pk"
+        )
+    )
     return render(
         request,
         "quality/actions.html",
