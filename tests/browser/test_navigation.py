@@ -63,7 +63,7 @@ def test_team_manager_drills_into_their_team_and_a_caseload(page: Page, demo):
 def test_social_worker_sees_their_own_sections_and_signs_out(page: Page, demo):
     sign_in(page, "social-worker")
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link").all_inner_texts() == ["Performance", "Workforce"]
+    assert nav.get_by_role("link").all_inner_texts() == ["Performance", "Quality", "Workforce"]
     expect(page.locator("#can-see")).to_contain_text("Your own caseload")
 
     response = page.goto("/data/")

@@ -18,10 +18,6 @@ from casegrip.web.quality.models import Audit, AuditProgramme, AuditTool, Modera
 from ..small_authority import PASSWORD
 from .conftest import serious_violations
 
-# The live server's tests flush the database after each one, taking the shipped audit tools
-# and grading scheme (a data migration) with them; this puts them back before each journey.
-pytestmark = pytest.mark.django_db(serialized_rollback=True)
-
 # The autosave posts the form this long after the last change; waiting it out keeps two
 # requests from reaching the test's one database connection at once.
 AUTOSAVE_DELAY_MS = 600

@@ -3,6 +3,7 @@
 worker supervised on a day counts once; and the workers and policy versions the rules in
 ``supervision_policy`` are applied to."""
 
+import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,14 @@ CASE_RECORD_SQL = """
 
 
 def policies() -> list[sp.Rules]:
+    """The policy versions, oldest first; the national minimums if the database has none (a
+    test database flushed by a browser test, say: the data migration's own step, run again)."""
+    if not SupervisionPolicy.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module(
+            "casegrip.web.workforce.migrations.0002_default_supervision_policy"
+        ).seed(apps, None)
     return [p.rules() for p in SupervisionPolicy.objects.order_by("effective_from")]
 
 
