@@ -375,7 +375,7 @@ def update_progress(
     (``states.IllegalTransition``) and nothing is saved."""
     _require(actor, action.recommendation.plan.unit)
     action = (
-        PlanAction.objects.select_for_update()
+        PlanAction.objects.select_for_update(of=("self",))
         .select_related("recommendation__plan")
         .get(pk=action.pk)
     )

@@ -378,7 +378,11 @@ def update_risk(*, actor: User, risk: Risk, **changes: object) -> Risk:
         and not may_manage(Grants(actor), risk.register)
     ):
         raise NotAllowed("Only a risk manager may give the risk to another owner.")
-    risk = Risk.objects.select_for_update().select_related("owner", "register").get(pk=risk.pk)
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("owner", "register")
+        .get(pk=risk.pk)
+    )
     before = {field: _shown(risk, field) for field in changes}
     for field, value in changes.items():
         if isinstance(value, str) and field != "linked_measures":
@@ -420,7 +424,7 @@ def rescore(
     direction of travel against the previous rating, appetite check and next review date."""
     if not may_change_risk(Grants(actor), risk):
         raise NotAllowed("Only the risk's owner or a risk manager may re-score it.")
-    risk = Risk.objects.select_for_update().select_related("latest").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("latest").get(pk=risk.pk)
     if not risk.is_open:
         raise Invalid([("status", "The risk is closed: reopen it before re-scoring it.")])
     assessed_on = assessed_on or _today()
