@@ -135,36 +135,23 @@ def city_returns() -> tuple[Path, Path]:
     folder, xml = CACHE / "city" / "903", CACHE / "city" / "cin.xml"
     if (folder / "header.csv").exists() and xml.exists():
         return folder, xml
-    from casegrip.returns.case_record import open_case_record
-    from casegrip.returns.cin_census import build_cin_census
-    from casegrip.returns.ssda903 import build_ssda903
+    from casegrip.returns.build import build_return
     from casegrip.sources.ssd import read_ssd_folder
     from casegrip.store.live import live_snapshot
     from casegrip.store.snapshots import import_extract
     from casegrip.synth import synthesise, write_extract
 
     print("Synthesising and importing the city once (cached in", CACHE, ")...", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="casegrip-bench-home-") as scratch:
         home = Path(scratch)
         result = synthesise("city", years=5, seed=1, end_date=END_DATE)
         write_extract(result, home / "extract")
         extract = read_ssd_folder(home / "extract", result.extract.extract_date)
         import_extract(extract, config=result.config, source_path="bench", home=home)
-        con = open_case_record(live_snapshot(home))
-        try:
-            config = result.config
-            built = build_ssda903(
-                con,
-                YEAR,
-                la_code=config.la_code,
-                roles=config.involvement_roles.allocated_social_worker,
-            )
-            census = build_cin_census(con, YEAR, la_code=config.la_code)
-        finally:
-            con.close()
-    shutil.rmtree(folder, ignore_errors=True)
-    built.write(folder)
-    census.write(xml)
+        live = live_snapshot(home)
+        build_return("903", live, result.config, folder, year=YEAR)
+        build_return("cin", live, result.config, xml, year=YEAR)
     return folder, xml
 
 
