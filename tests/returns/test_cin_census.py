@@ -116,6 +116,25 @@ def test_an_episode_closed_in_the_year_and_a_missing_referral_source(tmp_path):
     assert texts(h, "CINdetails/*") == ["2025-03-20", "10", "2025-04-15", "RC8", "1"]
 
 
+def test_a_child_born_after_the_census_date_is_still_expected(tmp_path):
+    unborn = CASE_RECORD | record(
+        ssd_person=[
+            {"pers_person_id": "U", "pers_sex": "F", "pers_dob": D(2026, 4, 20),
+             "pers_expected_dob": D(2026, 4, 25)},
+        ],
+        ssd_cin_episodes=[
+            {"cine_referral_id": "RU", "cine_person_id": "U", "cine_referral_date": D(2026, 2, 1),
+             "cine_referral_source_code": "1C"},
+        ],
+    )  # fmt: skip
+    _census, root = build(unborn, 2026, tmp_path)
+    [child] = root.findall("Children/Child")
+    ids = child.find("ChildIdentifiers")
+    assert ids.find("PersonBirthDate") is None
+    assert texts(ids, "ExpectedPersonBirthDate") == ["2026-04-25"]
+    assert texts(ids, "Sex") == ["U"]  # not yet known
+
+
 def shifted(tables, years: int):
     """The same case record, every date ``years`` earlier."""
     moved = {}

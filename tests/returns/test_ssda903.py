@@ -220,6 +220,25 @@ def test_care_leavers_around_a_birthday_in_the_year(built):
     ]
 
 
+def test_a_young_person_who_came_into_care_after_their_17th_birthday_is_no_care_leaver():
+    # G turned 17 on 1 June 2025, then was looked after from July to December (rule 1016).
+    tables = CASE_RECORD | record(
+        ssd_cla_episodes=[
+            {"clae_cla_episode_id": "G1", "clae_person_id": "G", "clae_cla_id": "G",
+             "clae_cla_episode_start_date": D(2025, 7, 1),
+             "clae_cla_episode_start_reason": "S", "clae_cla_episode_ceased_date": D(2025, 12, 1),
+             "clae_cla_episode_ceased_reason": "E8"},
+        ]
+    )  # fmt: skip
+    con = case_record_from_tables(tables)
+    try:
+        built = build_ssda903(con, 2026, la_code="998")
+    finally:
+        con.close()
+    assert [r["CHILD"] for r in built.rows("Episodes")] == ["G"]
+    assert [r["CHILD"] for r in built.rows("OC3")] == ["D"]  # not G
+
+
 def test_adoption_and_previous_permanence(built):
     assert built.rows("AD1") == [
         {"CHILD": "E", "DOB": "02/02/2021", "DATE_INT": "01/09/2023", "DATE_MATCH": "20/12/2024",
@@ -235,10 +254,32 @@ def test_adoption_and_previous_permanence(built):
 
 
 def test_social_worker_episodes_name_the_registration_number_and_the_reason_code(built):
+    # SW_REASON is why an episode started: the first is a first contact; the second took over
+    # when the first worker left.
     assert [tuple(r.values())[2:] for r in built.rows("SWEpisodes")] == [
-        ("SW100001", "01/06/2023", "30/09/2025", "LEFTRL"),
-        ("SW100002", "30/09/2025", None, None),
+        ("SW100001", "01/06/2023", "30/09/2025", "FCONTA"),
+        ("SW100002", "30/09/2025", None, "LEFTRL"),
     ]
+
+
+def test_a_social_worker_episode_after_a_gap_is_a_new_contact():
+    tables = CASE_RECORD | record(ssd_involvements=[
+        {"invo_involvements_id": "I1", "invo_person_id": "C", "invo_professional_id": "W1",
+         "invo_professional_role_id": "CW", "invo_involvement_start_date": D(2023, 6, 1),
+         "invo_involvement_end_date": D(2025, 5, 1), "invo_worker_change_reason": "Case closed"},
+        {"invo_involvements_id": "I2", "invo_person_id": "C", "invo_professional_id": "W2",
+         "invo_professional_role_id": "CW", "invo_involvement_start_date": D(2025, 9, 30),
+         "invo_involvement_end_date": D(2025, 12, 1),
+         "invo_worker_change_reason": "Change of worker requested by family"},
+        {"invo_involvements_id": "I3", "invo_person_id": "C", "invo_professional_id": "W1",
+         "invo_professional_role_id": "CW", "invo_involvement_start_date": D(2025, 12, 5)},
+    ])  # fmt: skip
+    con = case_record_from_tables(tables)
+    try:
+        built = build_ssda903(con, 2026, la_code="998")
+    finally:
+        con.close()
+    assert [r["SW_REASON"] for r in built.rows("SWEpisodes")] == ["FCONTA", "FCONTA", "PCCHAN"]
 
 
 def test_files_have_the_dfe_headers_and_the_years_codes(built, tmp_path):

@@ -281,13 +281,18 @@ class _Builder:
         children = []
         sexes = self.layout.sex
         for child, upn, upn_unknown, dob, expected, sex, died, ethnicity in rows:
+            if dob is not None and dob > self.end:
+                # Born after the census date: still expected on 31 March (rule 8520).
+                dob, expected = None, expected or dob
             if upn is not None and not UPN.fullmatch(upn.strip()):
                 self.count(
                     "UPN", "not a valid UPN (a letter, 11 digits, a digit or letter): left out."
                 )
                 upn = None
             unknown = None if upn else self.code("UPNunknown", upn_unknown)
-            if sex not in sexes:
+            if dob is None:
+                sex = ""  # an unborn child's sex is not known (rule 8750)
+            elif sex not in sexes:
                 self.count(
                     self.layout.sex_element, f"blank or unknown sex: written as {sexes['']}."
                 )

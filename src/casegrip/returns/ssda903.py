@@ -25,7 +25,8 @@ OC2             children looked after continuously for 12 months at 31 March (as
                 recorded in Y, else 0; HEALTH_CHECK likewise, for children under 5 only. SDQ,
                 convictions, immunisations and substance misuse are blank (no source).
 OC3             care leavers (``ssd_care_leavers``, the latest row) whose 17th to 21st
-                birthday falls in Y, less 17- and 18-year-olds looked after on that birthday.
+                birthday falls in Y, less 17- and 18-year-olds looked after on or after
+                that birthday.
                 ACCOM joins accommodation and suitability (B + 1 -> B1); ACTIV and ACCOM are
                 0 when the young person is not in touch, refuses, died or went home.
 AD1             children whose episode ended in Y by adoption (E11, E12), with their
@@ -38,8 +39,12 @@ PrevPerm        children who started to be looked after in Y: the permanence ord
                 else Z1.
 Missing         missing and away episodes open in Y that started in a period of care.
 SWEpisodes      (from 2024) allocated social worker involvements of children in Episodes
-                open in Y: SW_ID is the worker's Social Work England number; SW_DEC and
-                SW_REASON are blank when the involvement ends after 31 March.
+                open in Y (not those ended the day they began): SW_ID is the worker's
+                Social Work England number; SW_DEC is
+                blank when the involvement ends after 31 March. SW_REASON is why the
+                episode started: FCONTA for a first allocation or one after a gap of more
+                than 7 days, else the change reason recorded on the involvement it took over
+                from (codes, or the words in ``ssda903.yml``; OTHERS with a note).
 =============== ==========================================================================
 """
 
@@ -423,11 +428,13 @@ class _Builder:
                                  ELSE '' END
                         ELSE c.accommodation END AS accom_code
             FROM coded c
+            -- a 17- or 18-year-old still looked after on that birthday, or who came into
+            -- care after it, is not a care leaver of that birthday (rule 1016)
             WHERE NOT (c.age IN (17, 18) AND EXISTS (
                 SELECT 1 FROM snap.ssd_cla_episodes e
-                WHERE e.clae_person_id = c.child AND e.clae_cla_episode_start_date <= c.birthday
+                WHERE e.clae_person_id = c.child AND e.clae_cla_episode_start_date <= $end
                   AND (e.clae_cla_episode_ceased_date IS NULL
-                       OR e.clae_cla_episode_ceased_date > c.birthday)))
+                       OR e.clae_cla_episode_ceased_date >= c.birthday)))
             """,
             {"earliest": earliest, "latest": latest},
         )
@@ -574,35 +581,54 @@ class _Builder:
 
     def social_workers(self) -> list[tuple]:
         codes = self.layout.codes.get("SW_REASON", ())
-        mapped = self.words("SW_REASON", "trim(i.invo_worker_change_reason)")
+        given = "upper(trim(i.prev_reason))"
+        mapped = f"upper({self.words('SW_REASON', 'trim(i.prev_reason)')})"
+        # SW_REASON is why the episode started: FCONTA for a first allocation or one after a
+        # gap (a new contact or re-referral), else the reason the case record gives for the
+        # change on the worker's involvement that ended within 7 days of this one's start
+        # (the DfE's tolerance, rule SW10a).
+        handover = (
+            "i.prev_start IS NOT NULL AND (i.prev_end IS NULL OR "
+            "abs(date_diff('day', i.prev_end, i.invo_involvement_start_date)) <= 7)"
+        )
         reason = (
-            f"CASE WHEN upper(trim(i.invo_worker_change_reason)) IN {sql_list(codes)} "
-            f"THEN upper(trim(i.invo_worker_change_reason)) "
-            f"WHEN upper({mapped}) IN {sql_list(codes)} THEN upper({mapped}) "
-            "WHEN i.invo_worker_change_reason IS NULL THEN NULL ELSE 'OTHERS' END"
+            f"CASE WHEN NOT ({handover}) THEN 'FCONTA' "
+            f"WHEN {given} IN {sql_list(codes)} THEN {given} "
+            f"WHEN {mapped} IN {sql_list(codes)} THEN {mapped} ELSE 'OTHERS' END"
         )
         self.run(
             f"""
             CREATE OR REPLACE TEMP TABLE sw AS
+            WITH involvement AS (
+                SELECT *, lag(invo_involvement_start_date) OVER w AS prev_start,
+                       lag(invo_involvement_end_date) OVER w AS prev_end,
+                       lag(invo_worker_change_reason) OVER w AS prev_reason
+                FROM snap.ssd_involvements
+                WHERE invo_professional_role_id IN {sql_list(self.roles)}
+                  AND invo_person_id IN (SELECT child FROM ep)
+                  AND invo_involvement_start_date IS NOT NULL
+                  -- held for no time at all: not a social worker episode (rule SW09)
+                  AND invo_involvement_start_date
+                      < coalesce(invo_involvement_end_date, DATE '9999-12-31')
+                WINDOW w AS (PARTITION BY invo_person_id
+                             ORDER BY invo_involvement_start_date, invo_involvements_id)
+            )
             SELECT i.invo_person_id AS child, i.invo_involvement_start_date AS began,
                    CASE WHEN i.invo_involvement_end_date <= $end
                         THEN i.invo_involvement_end_date END AS ended,
                    coalesce(w.prof_social_worker_registration_no, i.invo_professional_id)
                        AS sw_id,
-                   CASE WHEN i.invo_involvement_end_date <= $end THEN {reason} END AS reason,
-                   CASE WHEN i.invo_involvement_end_date <= $end
-                         AND i.invo_worker_change_reason IS NOT NULL
-                         AND upper(trim(i.invo_worker_change_reason)) NOT IN {sql_list(codes)}
-                         AND upper({mapped}) NOT IN {sql_list(codes)}
-                        THEN i.invo_worker_change_reason END AS unmapped
-            FROM snap.ssd_involvements i
+                   {reason} AS reason,
+                   CASE WHEN ({handover}) AND i.prev_reason IS NOT NULL
+                         AND {given} NOT IN {sql_list(codes)}
+                         AND {mapped} NOT IN {sql_list(codes)}
+                        THEN i.prev_reason END AS unmapped
+            FROM involvement i
             LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY prof_professional_id
                                                     ORDER BY _source_row) AS n
                        FROM snap.ssd_professionals) w
               ON w.prof_professional_id = i.invo_professional_id AND w.n = 1
-            WHERE i.invo_professional_role_id IN {sql_list(self.roles)}
-              AND i.invo_person_id IN (SELECT child FROM ep)
-              AND i.invo_involvement_start_date <= $end
+            WHERE i.invo_involvement_start_date <= $end
               AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= $start)
             """
         )

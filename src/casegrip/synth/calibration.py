@@ -17,7 +17,7 @@ from .case_record import SynthResult
 from .profiles import Target
 from .workforce import ASYE_TITLE, SOCIAL_WORK_TITLES
 
-EET = frozenset({"F1", "P1", "F2", "P2", "F3", "P3"})
+EET = frozenset({"F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"})
 
 
 @dataclass(frozen=True)

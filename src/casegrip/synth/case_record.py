@@ -302,9 +302,15 @@ UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 UPN_WEIGHTS = tuple(range(2, 14))
 
 
-def _upn(rng: random.Random, la_code: str) -> str:
-    """A made-up UPN of the right shape: check letter, LA code, school, year, serial."""
-    digits = f"{la_code}{2000 + int(rng.random() * 6000)}{int(rng.random() * 100_000):05d}"
+# The LA number in a synthetic UPN: the DfE's validators want one of their list, and 001 is
+# on it but is no English authority's own number (those start at 201), so no synthetic UPN can
+# be a real pupil's.
+UPN_LA_NUMBER = "001"
+
+
+def _upn(rng: random.Random) -> str:
+    """A made-up UPN of the right shape: check letter, LA number, school, year, serial."""
+    digits = f"{UPN_LA_NUMBER}{2000 + int(rng.random() * 6000)}{int(rng.random() * 100_000):05d}"
     check = sum(int(c) * w for c, w in zip(digits, UPN_WEIGHTS, strict=True)) % 23
     return UPN_LETTERS[check] + digits
 
@@ -323,16 +329,18 @@ def _people(children: list[Child], end: int, la_code: str, seed: int):
         "pers_send_flag",
         "pers_expected_dob",
         "pers_nationality",
+        "pers_upn_unknown",
     )
     rows = []
     for c in children:
         born = c.dob <= end
         school_age = born and (end - c.dob) / 365.25 >= 4.5
+        upn = _upn(rng) if school_age and rng.random() < 0.85 else None
         rows.append(
             (
                 c.pid,
                 f"{c.n + 100000}",
-                _upn(rng, la_code) if school_age and rng.random() < 0.85 else None,
+                upn,
                 c.forename,
                 c.surname,
                 c.sex,
@@ -341,6 +349,9 @@ def _people(children: list[Child], end: int, la_code: str, seed: int):
                 c.send,
                 c.expected,
                 c.nationality,
+                # Why there is no UPN: UN1 not of school age, UN2 never at a maintained
+                # school in England (the DfE's returns want one or the other).
+                None if upn else ("UN2" if school_age else "UN1"),
             )
         )
     return columns, rows
@@ -388,6 +399,9 @@ def _care_leavers(children: list[Child], sim: CaseSimulation, resolve, seed: int
         if eligibility == "Former relevant" and pa is None:
             continue  # support not yet begun or already ended
         review = end - (rng.randint(0, 182) if rng.random() < 0.88 else rng.randint(183, 330))
+        accommodation = ACCOMMODATION(rng) + ("1" if suitable else "2")
+        # What a young person is doing is known only while the authority is in touch.
+        activity = ACTIVITY(rng)
         rows.append(
             (
                 sim.next_id("CLV"),
@@ -395,9 +409,9 @@ def _care_leavers(children: list[Child], sim: CaseSimulation, resolve, seed: int
                 eligibility,
                 in_touch,
                 contact,
-                ACCOMMODATION(rng) + ("1" if suitable else "2"),
+                accommodation,
                 "Y" if suitable else "N",
-                ACTIVITY(rng),
+                activity if in_touch == "YES" else None,
                 review,
                 pa,
                 loc.cla if eligibility == "Eligible" else loc.leaving_care,

@@ -196,9 +196,11 @@ ACCOMMODATION = Pick(
     {"U": 30, "B": 15, "Z": 10, "D": 10, "E": 6, "K": 6, "T": 4, "C": 3, "Y": 6, "S": 2, "V": 2,
      "W": 1, "X": 2, "R": 2, "G": 1}
 )  # fmt: skip
+# The SSDA903 codes since 2022: F3/P3 (training or employment) became F4/P4 (training) and
+# F5/P5 (employment). Activity is recorded for young people in touch only, so never 0.
 ACTIVITY = Pick(
-    {"F1": 7, "P1": 1, "F2": 18, "P2": 4, "F3": 20, "P3": 6, "G4": 12, "G5": 20, "G6": 6,
-     "0": 6}
+    {"F1": 7, "P1": 1, "F2": 18, "P2": 4, "F4": 6, "P4": 2, "F5": 14, "P5": 4, "G4": 12,
+     "G5": 26, "G6": 6}
 )  # fmt: skip
 
 EARLY_HELP_REASON = Pick(

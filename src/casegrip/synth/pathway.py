@@ -61,6 +61,13 @@ from .workforce import Roster
 
 YEAR = 365
 APRIL_2025 = to_day(date(2025, 4, 1))  # SSDA903 2025: H5 and P2 retired, K3 added
+# Placement types with no Ofsted URN (SSDA903 rules 218 and 222).
+URN_EXEMPT = frozenset(
+    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+)
+# Categories of need a period of care can start with: N9 (not in need) and N0 (not stated)
+# are CIN census codes only.
+CLA_NEEDS = frozenset({"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"})
 
 # The columns each table's rows fill, in order (the rest stay null).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -610,9 +617,11 @@ class CaseSimulation:
         return len(self.spans) - 1
 
     def end_span(self, i: int, day: int, reason: str) -> None:
-        if day > self.end:
-            return
         span = self.spans[i]
+        # An involvement lasts a day at least: one that would end after the extract date is
+        # still open on it.
+        if max(day, span[4] + 1) > self.end:
+            return
         if day <= self.floor:
             span[3] = None  # ended before the allocation records begin: no involvement
         else:
@@ -809,7 +818,9 @@ class CaseSimulation:
                     else:
                         t = auth
                         r = rng.random()
-                        state = "cin_plan" if r < 0.22 else "short" if r < 0.5 else "rc8"
+                        # Closed with no further action after an enquiry: RC7, as RC8 and
+                        # RC9 say no s47 enquiry was needed (CIN census rule 2990).
+                        state = "cin_plan" if r < 0.22 else "short" if r < 0.5 else "close"
             else:
                 r = rng.random()
                 if cwd:
@@ -1321,7 +1332,8 @@ class CaseSimulation:
         health checks, missing episodes, permanence and, at 18, leaving care."""
         rng, days, rates, end, horizon = self.rng, self.days, self.rates, self.end, self.horizon
         child = ep.child
-        entry = days.on_or_after(entry)
+        # No one is looked after before they are born (SSDA903 rules 301, 302).
+        entry = days.on_or_after(max(entry, child.dob))
         if entry > end:
             return "open", end + 1
         plan = plan or self.care_plan(child, entry, uasc)
@@ -1350,6 +1362,11 @@ class CaseSimulation:
             if plan.placement_order is not None:
                 legal = [ls for ls in legal if ls[1] < plan.placement_order]
                 legal.append(("E1", plan.placement_order))
+                if plan.reversed is not None:
+                    # The placement order is revoked four weeks after adoption stops being
+                    # the plan, and a care order follows (SSDA903 rule 553: E1 means a live
+                    # decision). No random draw here: the stream after it stays as it was.
+                    legal.append(("C2", plan.reversed + 28))
             if from_cp or rng.random() < 0.5:
                 concluded = FINAL_CARE_PLAN[plan.pathway] if final <= end else None
                 self.pre_proceedings(ep, issue - self.ri(20, 150), issue, issue, concluded)
@@ -1397,19 +1414,31 @@ class CaseSimulation:
         rows = self.tables["ssd_cla_placement"]
         place_ids = []
         for i, (since, code, _same) in enumerate(placements):
-            if since >= APRIL_2025 and code in RETIRED_2025:
-                code = placements[i][1] = RETIRED_2025[code]
             until = placements[i + 1][0] if i + 1 < len(placements) else stop
+            # Placements still open on 1 April 2025 were recoded to the 2025 codes, as
+            # authorities had to for their 903 return.
+            if until > APRIL_2025 and code in RETIRED_2025:
+                code = placements[i][1] = RETIRED_2025[code]
+            if code in ("H5", "K3") and self.age(child, since) < 16:
+                # Supported accommodation is for 16- and 17-year-olds (SSDA903 rule 371).
+                code = placements[i][1] = "K2"
+            if code == "P1" and _status_on(legal, since) in ("V2", "L1", "L2"):
+                # Placed with parents needs an order: accommodated children are fostered
+                # (SSDA903 rule 378).
+                code = placements[i][1] = "U4"
             ended = until <= end
             if code in FOSTER:
-                provider, urn = PROVIDER["foster"](rng), None
+                provider = PROVIDER["foster"](rng)
             elif code == "P1":
-                provider, urn = "PR0", None
-            elif code in ("K2", "K1", "K3", "R1", "H5"):
-                provider = PROVIDER["K2" if code == "K2" else "other"](rng)
-                urn = f"SC{self.ri(900000, 999999)}"
+                provider = "PR0"
             else:
-                provider, urn = PROVIDER["other"](rng), None
+                # Children's homes and adoptive placements are the council's own or private
+                # and voluntary ones; other public bodies run neither (SSDA903 rule 529).
+                own_or_voluntary = code in ("K1", "K2", "A3", "A4", "A5", "A6")
+                provider = PROVIDER["K2" if own_or_voluntary else "other"](rng)
+            # The Ofsted URN of the home or fostering service: every placement the DfE does
+            # not exempt (SSDA903 rules 218 and 222). Made up, like every identifier here.
+            urn = None if code in URN_EXEMPT else f"SC{self.ri(900000, 999999)}"
             distance = round(
                 rng.uniform(0.5, 8) if provider in ("PR0", "PR1") else rng.uniform(2, 60), 1
             )
@@ -1492,7 +1521,7 @@ class CaseSimulation:
                     place_ids[k],
                     since,
                     rne,
-                    ep.need,
+                    ep.need if ep.need in CLA_NEEDS else "N1",
                     until if ended else None,
                     reason,
                     cla_id,
@@ -1575,7 +1604,8 @@ class CaseSimulation:
                         break
                     if m < horizon:
                         continue
-                    back = m + (0 if rng.random() < 0.4 else self.ri(1, 4))
+                    # Back by the time the period of care ends (SSDA903 rules 575, 577).
+                    back = min(m + (0 if rng.random() < 0.4 else self.ri(1, 4)), last)
                     kind = "M" if rng.random() < 0.85 else "A"
                     offered = ("Y" if rng.random() < 0.88 else "N") if kind == "M" else "NA"
                     accepted = ("Y" if rng.random() < 0.55 else "N") if offered == "Y" else "NA"
@@ -1590,6 +1620,7 @@ class CaseSimulation:
                             accepted,
                         )
                     )
+                    m = back  # the next time starts after this one (rule 574)
 
         # Permanence: adoption milestones, special guardianship and child arrangements orders.
         if plan.adm is not None and plan.adm <= end:
@@ -1611,9 +1642,7 @@ class CaseSimulation:
                     self.ri(0, 1) if siblings else 0,
                     upto(plan.placement_order),
                     upto(plan.matched),
-                    rng.choice(("M", "F", "MF", "FF", "MM")) if upto(plan.matched) else None,
-                    rng.choice(("L0", "L11", "L12", "L2")) if upto(plan.matched) else None,
-                    rng.choice((1, 2, 2, 2)) if upto(plan.matched) else None,
+                    *(_adopters(rng) if upto(plan.matched) else (None, None, None)),
                     upto(plan.placed),
                     ("Y" if placements[-1][2] else "N") if upto(plan.placed) else None,
                     placements[-2][0] if upto(plan.placed) and placements[-1][2] else None,
@@ -1784,3 +1813,26 @@ class CaseSimulation:
         elif (d.month == 12 and d.day >= 22) or (d.month == 1 and d.day == 1):
             w *= 0.6
         return w
+
+
+def _adopters(rng: random.Random) -> tuple[str, str, int]:
+    """Adopters' sex codes, legal status and number, consistent with each other as the
+    SSDA903 rules 511 to 524 ask: one adopter (M1, F1) is single (L0); a couple is MF, FF or
+    MM, married (L11 different sex, L12 same sex) or in a civil partnership (L2); only an MF
+    couple is coded L3 (not married, rule 517)."""
+    if rng.random() < 0.25:
+        return ("F1" if rng.random() < 0.8 else "M1"), "L0", 1
+    sexes = rng.choice(("MF", "MF", "MF", "MF", "MF", "MF", "FF", "MM"))
+    if sexes == "MF":
+        return sexes, rng.choice(("L11", "L11", "L11", "L2", "L3")), 2
+    return sexes, rng.choice(("L12", "L12", "L12", "L2", "L2")), 2
+
+
+def _status_on(legal: list[tuple[str, int]], day: int) -> str | None:
+    """The legal status in force on ``day`` (``legal``: (code, start) in start order)."""
+    found = None
+    for code, since in legal:
+        if since > day:
+            break
+        found = code
+    return found

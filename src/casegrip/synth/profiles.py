@@ -31,7 +31,7 @@ class Rates:
     s47_to_cla: float = 0.03  # of s47 enquiries without a conference: into care at once
     cwd: float = 0.015  # long-term support from the disabled children's team
     cin_plan: float = 0.105  # CIN plan after an assessment without s47
-    not_in_need: float = 0.40  # of assessments without s47 or plan: closed, RC8/RC9
+    not_in_need: float = 0.60  # of assessments without s47 or plan: closed, RC8/RC9
     early_help_after_assessment: float = 0.25  # of those closed not in need: RC9
     cp_to_cla: float = 0.09
     cin_plan_to_cp: float = 0.05
