@@ -16,7 +16,8 @@ from django.utils import timezone
 from casegrip.reports.tables import to_csv
 from casegrip.web.accounts.access import AggregateView, check, grants
 from casegrip.web.accounts.access_log import record_access, record_refusal
-from casegrip.web.accounts.models import AccessLog, AuditEvent
+from casegrip.web.accounts.audit import events_of
+from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission
 from casegrip.web.organisation.models import OrgUnit, UnitKind
 from casegrip.web.paging import paginate
@@ -343,13 +344,7 @@ def _label(status: str) -> str:
 
 def _history(escalation: Escalation) -> list[dict]:
     """The escalation's audit events, newest first, with its statuses in words."""
-    events = (
-        AuditEvent.objects.filter(
-            object_type=escalation._meta.label_lower, object_id=str(escalation.pk)
-        )
-        .select_related("actor")
-        .order_by("-at", "-id")
-    )
+    events = events_of(escalation, newest_first=True)
     history = []
     for event in events:
         before, after = (event.detail.get("status") or ["", ""])[:2]

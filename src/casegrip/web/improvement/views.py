@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casegrip.store.live import live_snapshot
 from casegrip.web.accounts.access import AggregateView, check, grants
+from casegrip.web.accounts.audit import events_of
 from casegrip.web.accounts.models import AuditEvent
 from casegrip.web.accounts.roles import Permission as P
 from casegrip.web.organisation.models import OrgUnit
@@ -82,11 +83,7 @@ def _label(value: object) -> str:
 
 
 def _history(obj) -> list[Change]:
-    events = (
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .select_related("actor")
-        .order_by("pk")
-    )
+    events = events_of(obj)
     return [
         Change(
             event=e,

@@ -17,6 +17,7 @@ from casegrip.reports.tables import to_csv
 from casegrip.store.live import live_snapshot
 from casegrip.web.accounts.access import ChildRef, ChildView, grants, may_see
 from casegrip.web.accounts.access_log import record_access, record_refusal
+from casegrip.web.accounts.audit import events_of
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.accounts.roles import Permission as P
 from casegrip.web.organisation.models import OrgUnit, StaffMember
@@ -721,13 +722,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _history(obj) -> list:
-    from casegrip.web.accounts.models import AuditEvent
-
-    return list(
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .select_related("actor")
-        .order_by("pk")
-    )
+    return list(events_of(obj))
 
 
 # Safeguarding escalations -----------------------------------------------------------------------

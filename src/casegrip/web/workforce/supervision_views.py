@@ -23,7 +23,7 @@ from casegrip.reports.tables import to_csv
 from casegrip.store.live import live_snapshot
 from casegrip.web.accounts.access import UnitView, check, grants
 from casegrip.web.accounts.access_log import record_access, record_refusal
-from casegrip.web.accounts.models import AuditEvent
+from casegrip.web.accounts.audit import events_of
 from casegrip.web.accounts.roles import Permission
 from casegrip.web.organisation.models import OrgUnit, StaffMember
 from casegrip.web.sections import require_section
@@ -567,11 +567,7 @@ def _session(request: HttpRequest, pk: int) -> SupervisionSession:
 
 
 def _history(session: SupervisionSession) -> list[dict]:
-    events = (
-        AuditEvent.objects.filter(object_type=session._meta.label_lower, object_id=str(session.pk))
-        .select_related("actor")
-        .order_by("-at", "-id")
-    )
+    events = events_of(session, newest_first=True)
     labels = dict(SessionStatus.choices)
     fields = {f.name: str(f.verbose_name) for f in SupervisionSession._meta.fields}
     history = []

@@ -15,6 +15,7 @@ from django.utils import timezone
 from casegrip.measures.catalogue import CATALOGUE
 from casegrip.reports.tables import to_csv
 from casegrip.web.accounts.access import grants
+from casegrip.web.accounts.audit import events_of
 from casegrip.web.accounts.models import AuditEvent
 from casegrip.web.accounts.roles import Permission as P
 from casegrip.web.organisation.models import OrgUnit
@@ -275,10 +276,7 @@ def _event_text(event: AuditEvent) -> str:
 
 
 def _history(risk: Risk) -> list[dict]:
-    events = AuditEvent.objects.filter(
-        object_type=risk._meta.label_lower, object_id=str(risk.pk)
-    ).select_related("actor")
-    return [{"e": e, "text": _event_text(e)} for e in events.order_by("pk")]
+    return [{"e": e, "text": _event_text(e)} for e in events_of(risk)]
 
 
 def _rating_initial(risk: Risk, today: date) -> dict:
