@@ -95,8 +95,42 @@ def test_running_many_at_once_gives_what_running_each_gives(frame_for):
     from casegrip.measures.runner import BREAKDOWNS, run_many
 
     frame = frame_for(record_with_allocations(), [month(2026, 2), month(2026, 3)])
-    measures = [get("referral_nfa_rate"), get("referral_rate_per_10k")]
-    together = run_many(measures, frame)
+    # Two proportions share one compiled breakdowns query: the second must get its own figures.
+    measures = [
+        get("referral_nfa_rate"),
+        get("referral_rate_per_10k"),
+        get("rereferral_rate_12m"),
+        get("contact_conversion_to_referral"),
+    ]
+    done = []
+    together = run_many(measures, frame, progress=lambda measure: done.append(measure.id))
+    assert sorted(done) == sorted(m.id for m in measures)
+    assert [key[0] for key in together][:: len(BREAKDOWNS)] == [m.id for m in measures]
     for measure in measures:
         for by in BREAKDOWNS:
             assert together[(measure.id, by)] == run(measure, frame, by=by), (measure.id, by)
+    nfa = {p.window_end: p.numerator for p in together[("referral_nfa_rate", "authority")]}
+    again = {p.window_end: p.numerator for p in together[("rereferral_rate_12m", "authority")]}
+    assert nfa == {D(2026, 2, 28): 0, D(2026, 3, 31): 1}
+    assert again == {D(2026, 2, 28): 0, D(2026, 3, 31): 0}
+
+
+def test_a_forked_connection_reads_the_same_tables_and_keeps_its_own_temporary_ones(frame_for):
+    frame = frame_for(record_with_allocations(), [month(2026, 3)])
+    connection = frame.connection
+    twin = connection.fork()
+    if twin is None:
+        assert connection.name != "duckdb"  # only DuckDB forks
+        return
+    try:
+        assert twin.to_pyarrow(twin.table("ssd_person")).num_rows == 3
+        mine = connection.table("ssd_person")
+        connection.materialise("_cg_mine", mine.filter(mine.pers_sex == "F"))
+        theirs = twin.table("ssd_person")
+        twin.materialise("_cg_mine", theirs.filter(theirs.pers_sex == "M"))
+        assert connection.to_pylist(connection.table("_cg_mine").pers_person_id) == [
+            {"pers_person_id": "C1"}
+        ]
+        assert len(twin.to_pylist(twin.table("_cg_mine"))) == 2
+    finally:
+        twin.close()

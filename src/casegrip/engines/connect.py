@@ -23,6 +23,7 @@ import tempfile
 import threading
 import uuid
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +110,17 @@ def _conform_result(data: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """A query compiled once for one engine, to run as often as wanted: the SQL, the Arrow
+    schema of its result, and the expression it came from (which keeps any in-memory tables it
+    reads registered on the engine)."""
+
+    sql: str
+    schema: pa.Schema
+    expr: ir.Table
+
+
 class EngineConnection:
     """Ibis tables on one engine, and their results as Arrow or plain Python rows."""
 
@@ -129,9 +141,21 @@ class EngineConnection:
 
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         """Run ``expr`` (a table, a column or a scalar) and return its rows as an Arrow table."""
+        return self.run(self.compile(expr))
+
+    def compile(self, expr: ir.Expr) -> Compiled:
+        """``expr`` compiled for this engine, to run now or later with ``run``.
+
+        Compiling a large expression costs more than running many queries: a caller that runs
+        the same shape of query many times (the same aggregate over a table it refills) compiles
+        it once and keeps the result."""
         table = expr.as_table()
-        schema = table.schema().to_pyarrow()
-        return _conform_result(self._run(table), schema)
+        self.backend._run_pre_execute_hooks(table)  # registers any in-memory tables it reads
+        return Compiled(str(self.backend.compile(table)), table.schema().to_pyarrow(), table)
+
+    def run(self, query: Compiled) -> pa.Table:
+        """Run a compiled query; its rows as an Arrow table of the query's schema."""
+        return _conform_result(self._run_sql(query.sql, query.schema), query.schema)
 
     def to_pylist(self, expr: ir.Expr) -> list[dict]:
         """Run ``expr``; its rows as dicts of Python dates, ints, floats, str, bool and None."""
@@ -141,6 +165,11 @@ class EngineConnection:
         """Run ``expr`` once into a temporary table (replacing one of that name) that later
         queries read instead of recomputing it; it goes when the connection closes."""
         raise NotImplementedError
+
+    def fork(self) -> "EngineConnection | None":
+        """A second connection on the same data for another thread, with temporary tables of
+        its own (None where the engine has no cheap way to give one); close it when done."""
+        return None
 
     def sql(self, expr: ir.Expr) -> str:
         """The SQL Ibis compiles ``expr`` to for this engine."""
@@ -162,8 +191,8 @@ class EngineConnection:
 
     # -- per engine -------------------------------------------------------------------------
 
-    def _run(self, table: ir.Table) -> pa.Table:
-        return self.backend.to_pyarrow(table)
+    def _run_sql(self, sql: str, schema: pa.Schema) -> pa.Table:
+        raise NotImplementedError
 
     def _close(self) -> None:
         self.backend.disconnect()
@@ -190,14 +219,22 @@ class DuckDBConnection(EngineConnection):
     def table(self, name: str) -> ir.Table:
         return self.backend.table(name)
 
+    def fork(self) -> "DuckDBConnection":
+        # A cursor is a connection to the same database (tables loaded here included) with
+        # temporary tables of its own, safe to use from another thread.
+        cursor = self.backend.con.cursor()
+        cursor.execute("SET enable_progress_bar = false")
+        twin = object.__new__(DuckDBConnection)
+        EngineConnection.__init__(twin, ibis.duckdb.from_connection(cursor))
+        return twin
+
     def load(self, name: str, data: pa.Table) -> ir.Table:
         return self.backend.create_table(name, _normalise(data), overwrite=True)
 
-    def _run(self, table: ir.Table) -> pa.Table:
-        # The compiled SQL straight to Arrow: Ibis's own route builds a DuckDB relation first,
-        # which cost more than most of our queries take to run.
-        self.backend._run_pre_execute_hooks(table)
-        return self.backend.con.execute(str(self.backend.compile(table))).to_arrow_table()
+    def _run_sql(self, sql: str, schema: pa.Schema) -> pa.Table:
+        # The SQL straight to Arrow: Ibis's own route builds a DuckDB relation first, which
+        # cost more than most of our queries take to run.
+        return self.backend.con.execute(sql).to_arrow_table()
 
     def materialise(self, name: str, expr: ir.Table) -> ir.Table:
         # Temporary tables live in memory even on a read-only snapshot file. Plain SQL: Ibis's
@@ -242,6 +279,15 @@ class PostgresConnection(EngineConnection):
         # guesses, and joined the 15,000-day calendar by nested loops, ten times slower.
         self._conn.execute(f"ANALYZE {pg.quote(self.schema)}.{pg.quote(name)}")
         return self.table(name)
+
+    def _run_sql(self, sql: str, schema: pa.Schema) -> pa.Table:
+        # As Ibis's own route does: rows as tuples into Arrow structs of the promised types.
+        with self._conn.cursor() as cursor:
+            rows = cursor.execute(sql).fetchall()
+        if not rows:
+            return schema.empty_table()
+        struct = pa.struct(list(schema))
+        return pa.Table.from_batches([pa.RecordBatch.from_struct_array(pa.array(rows, struct))])
 
     def materialise(self, name: str, expr: ir.Table) -> ir.Table:
         quoted = pg.quote(name)
@@ -422,11 +468,10 @@ class SparkConnection(EngineConnection):
             ) as source:
                 self.load(name, source.to_pyarrow(source.table(name)))
 
-    def _run(self, table: ir.Table) -> pa.Table:
+    def _run_sql(self, sql: str, schema: pa.Schema) -> pa.Table:
         # Straight to Arrow, not through pandas as Ibis's own to_pyarrow goes: pandas holds an
         # integer column with nulls as floats, so 2**53 + 1 came back as 2**53.
-        self.backend._run_pre_execute_hooks(table)  # registers any in-memory tables
-        frame = self.session.sql(self.backend.compile(table))
+        frame = self.session.sql(sql)
         with warnings.catch_warnings():
             # PySpark 4.0 leaves the socket it collects Arrow batches through to the garbage
             # collector, which warns; the socket is closed all the same.

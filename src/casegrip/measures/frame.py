@@ -2,6 +2,7 @@
 
 import calendar as _calendar
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from casegrip.config import AuthorityConfig
+from casegrip.engines.connect import Compiled
 
 _frame_numbers = itertools.count(1)
 
@@ -61,6 +63,7 @@ class Frame:
         # (allocations, periods of care...) are worked out once into temporary tables.
         self.share = False
         self._shared: dict[str, ir.Table] = {}
+        self._compiled: dict[object, Compiled] = {}
 
     def shared(self, name: str, build) -> ir.Table:
         """``build()``, worked out once for this frame when sharing is on."""
@@ -71,6 +74,17 @@ class Frame:
                 f"_cg_{next(_frame_numbers)}_{name}", build()
             )
         return self._shared[name]
+
+    def on(self, connection) -> "Frame":
+        """The same windows and configuration on another connection (nothing shared)."""
+        return Frame(connection, self.window_list, self.config)
+
+    def compiled(self, key: object, build: Callable[[], ir.Table]) -> Compiled:
+        """``build()`` compiled for this frame's engine, once per ``key`` (the caller's promise
+        that every query built under that key compiles to the same SQL)."""
+        if key not in self._compiled:
+            self._compiled[key] = self.connection.compile(build())
+        return self._compiled[key]
 
     def table(self, name: str) -> ir.Table:
         return self.connection.table(name)

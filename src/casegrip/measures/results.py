@@ -123,20 +123,23 @@ def _compute(
     try:
         frame = Frame(connection, monthly_windows(extract_date, MONTHS), config)
         columns: dict[str, list] = {name: [] for name in FIGURE_SCHEMA.names}
-        for done, measure in enumerate(chosen):
-            progress("figures", done, len(chosen) + 1)
-            # One measure at a time (for progress); the frame keeps the shared pieces.
-            for (measure_id, breakdown), points in run_many(
-                [measure], frame, ORG_BREAKDOWNS, extra=False
-            ).items():
-                for point in points:
-                    columns["measure_id"].append(measure_id)
-                    columns["breakdown"].append(breakdown)
-                    columns["grp"].append(point.group)
-                    columns["window_end"].append(point.window_end)
-                    columns["numerator"].append(point.numerator)
-                    columns["denominator"].append(point.denominator)
-                    columns["value"].append(point.value)
+        finished: list[str] = []
+
+        def measured(measure) -> None:
+            finished.append(measure.id)
+            progress("figures", len(finished), len(chosen) + 1)
+
+        progress("figures", 0, len(chosen) + 1)
+        figures = run_many(chosen, frame, ORG_BREAKDOWNS, extra=False, progress=measured)
+        for (measure_id, breakdown), points in figures.items():
+            for point in points:
+                columns["measure_id"].append(measure_id)
+                columns["breakdown"].append(breakdown)
+                columns["grp"].append(point.group)
+                columns["window_end"].append(point.window_end)
+                columns["numerator"].append(point.numerator)
+                columns["denominator"].append(point.denominator)
+                columns["value"].append(point.value)
         progress("due list", len(chosen), len(chosen) + 1)
         due = due_items(connection, config, extract_date, within=DUE_WITHIN)
     finally:

@@ -1,10 +1,19 @@
 """Evaluating measures: rows for many windows in one query, attribution, breakdowns, values."""
 
+import contextlib
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import NamedTuple
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow.compute as pc
+
+from casegrip.engines.connect import Compiled
 
 from .frame import Frame
 from .model import Kind, Measure, Rag
@@ -157,8 +166,8 @@ def aggregate(measure: Measure, rows: ir.Table, frame: Frame, by: str | None = N
 def _points(measure: Measure, result, frame: Frame) -> list[Point]:
     """Points from an aggregate's Arrow result, a column at a time (a whole catalogue is
     hundreds of thousands of figures; a dict per row costs more than the query)."""
-    numerators = [int(n or 0) for n in result.column("numerator").to_pylist()]
-    denominators = [int(d or 0) for d in result.column("denominator").to_pylist()]
+    numerators = pc.fill_null(result.column("numerator"), 0).to_pylist()
+    denominators = pc.fill_null(result.column("denominator"), 0).to_pylist()
     population = frame.config.child_population
     if measure.kind is Kind.PROPORTION:
         values = [
@@ -178,17 +187,19 @@ def _points(measure: Measure, result, frame: Frame) -> list[Point]:
         values = [
             None if v is None else round(float(v), 1) for v in result.column("value").to_pylist()
         ]
-    return [
-        Point(*fields)
-        for fields in zip(
-            result.column("window_end").to_pylist(),
-            result.column("grp").to_pylist(),
-            numerators,
-            denominators,
-            values,
-            strict=True,
+    return list(
+        map(
+            Point._make,
+            zip(
+                result.column("window_end").to_pylist(),
+                result.column("grp").to_pylist(),
+                numerators,
+                denominators,
+                values,
+                strict=True,
+            ),
         )
-    ]
+    )
 
 
 def run(measure: Measure, frame: Frame, by: str | None = None) -> list[Point]:
@@ -205,40 +216,115 @@ def run_many(
     breakdowns: tuple[str, ...] = BREAKDOWNS,
     *,
     extra: bool = True,
+    progress: Callable[[Measure], None] | None = None,
 ) -> dict[tuple[str, str], list[Point]]:
     """Every measure by every breakdown (and, with ``extra``, each measure's own breakdowns
-    such as legal status), keyed by (measure id, breakdown).
+    such as legal status), keyed by (measure id, breakdown), in the order of ``measures``.
 
-    Allocations are worked out once for all measures; each measure's rows are worked out once
-    into a temporary table, and all its breakdowns are then one query over that table."""
-    connection = frame.connection
+    Allocations are worked out once per connection; each measure's rows are worked out once
+    into a temporary table, and all its breakdowns are then one query over that table.
+
+    Where the engine can open a second connection on the same data (DuckDB), two threads share
+    the measures: one builds and compiles a measure's queries in Python while the engine runs
+    the other's, which releases the interpreter. ``progress`` is told of each measure done."""
+    chosen = list(measures)
     frame.share = True
-    alloc = allocations(frame)
+    second = frame.connection.fork() if len(chosen) > 1 else None
+    done: dict[str, dict[tuple[str, str], list[Point]]] = {}
+    if second is None:
+        for measure in chosen:
+            done[measure.id] = _run_one(measure, frame, breakdowns, extra)
+            if progress is not None:
+                progress(measure)
+    else:
+        frames = [frame, frame.on(second)]
+        frames[1].share = True
+        # One thread takes measures from the front, the other from the back: measures of one
+        # area sit together and share pieces (periods of care...), so each thread mostly
+        # builds the shared pieces of its own end, and they meet wherever the work balances.
+        todo = deque(chosen)
+        lock = threading.Lock()
+        finished: queue.Queue[Measure] = queue.Queue()
+
+        def work(own: Frame) -> None:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    measure = todo.popleft() if own is frame else todo.pop()
+                done[measure.id] = _run_one(measure, own, breakdowns, extra)
+                finished.put(measure)
+
+        try:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="measures") as pool:
+                workers = [pool.submit(work, own) for own in frames]
+                # Progress is told here, on the caller's thread (it may write to a database).
+                while progress is not None and not all(w.done() for w in workers):
+                    with contextlib.suppress(queue.Empty):
+                        progress(finished.get(timeout=0.1))
+                for worker in workers:
+                    worker.result()
+            while progress is not None and not finished.empty():
+                progress(finished.get())
+        finally:
+            second.close()
     results: dict[tuple[str, str], list[Point]] = {}
-    for measure in measures:
-        wanted = list(breakdowns) + [b for b in measure.breakdowns if extra and b not in breakdowns]
-        rows = evaluate(measure, frame, alloc=alloc)
-        if any(b in PERSON_BREAKDOWNS for b in wanted):
-            rows = _with_person(rows, frame)
-        rows = connection.materialise("_cg_rows", rows)
-        parts = []
-        for by in wanted:
-            grouped = rows.mutate(grp=_group_of(rows, frame, by), breakdown=ibis.literal(by))
-            parts.append(
-                grouped.group_by(["breakdown", "window_end", "grp"]).aggregate(
-                    **_metrics(measure, grouped)
-                )
-            )
-        table = ibis.union(*parts) if len(parts) > 1 else parts[0]
-        by_breakdown: dict[str, list[Point]] = {by: [] for by in wanted}
-        result = connection.to_pyarrow(table.order_by(["breakdown", "window_end", "grp"]))
-        for by, point in zip(
-            result.column("breakdown").to_pylist(), _points(measure, result, frame), strict=True
-        ):
-            by_breakdown[by].append(point)
-        for by, points in by_breakdown.items():
-            results[(measure.id, by)] = _fill_empty_windows(points, frame, by)
+    for measure in chosen:
+        results.update(done[measure.id])
     return results
+
+
+def _run_one(
+    measure: Measure, frame: Frame, breakdowns: tuple[str, ...], extra: bool
+) -> dict[tuple[str, str], list[Point]]:
+    connection = frame.connection
+    wanted = list(breakdowns) + [b for b in measure.breakdowns if extra and b not in breakdowns]
+    # The reason in words is for drill-down; unasked for, the engine never builds it.
+    rows = evaluate(measure, frame, alloc=allocations(frame)).drop("reason")
+    if any(b in PERSON_BREAKDOWNS for b in wanted):
+        rows = _with_person(rows, frame)
+    rows = connection.materialise("_cg_rows", rows)
+    result = connection.run(_breakdowns_query(measure, rows, frame, tuple(wanted)))
+    points = _points(measure, result, frame)
+    by_breakdown: dict[str, list[Point]] = {by: [] for by in wanted}
+    # Rows come ordered by breakdown: each breakdown's points are one run of them.
+    runs = pc.run_end_encode(result.column("breakdown").combine_chunks())
+    start = 0
+    for by, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+        by_breakdown[by] = points[start:end]
+        start = end
+    return {
+        (measure.id, by): _fill_empty_windows(found, frame, by)
+        for by, found in by_breakdown.items()
+    }
+
+
+def _breakdowns_query(
+    measure: Measure, rows: ir.Table, frame: Frame, wanted: tuple[str, ...]
+) -> Compiled:
+    """Every breakdown of a measure's materialised rows in one query, ordered by breakdown,
+    window and group.
+
+    The query depends only on the rows' schema, the kind of measure and the breakdowns, and
+    the rows are always materialised under the same name: measures of the same shape share one
+    compiled query (a catalogue has a handful of shapes; compiling costs more than running)."""
+    key = ("breakdowns", measure.kind, wanted, rows.schema())
+    return frame.compiled(key, lambda: _breakdowns_expr(measure, rows, frame, wanted))
+
+
+def _breakdowns_expr(
+    measure: Measure, rows: ir.Table, frame: Frame, wanted: tuple[str, ...]
+) -> ir.Table:
+    parts = []
+    for by in wanted:
+        grouped = rows.mutate(grp=_group_of(rows, frame, by), breakdown=ibis.literal(by))
+        parts.append(
+            grouped.group_by(["breakdown", "window_end", "grp"]).aggregate(
+                **_metrics(measure, grouped)
+            )
+        )
+    table = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    return table.order_by(["breakdown", "window_end", "grp"])
 
 
 def _fill_empty_windows(points: list[Point], frame: Frame, by: str | None) -> list[Point]:
