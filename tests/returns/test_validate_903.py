@@ -13,6 +13,9 @@ import pytest
 
 from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import TABLES, find_tables, load
+from casegrip.returns.validation.ssda903.registry import run_together
+
+from .conftest import SAMPLES
 
 Tables = dict[str, list[dict]]
 
@@ -44,7 +47,10 @@ def rule_rows(
     con = duckdb.connect()
     try:
         load(con, tmp / "now", previous)
-        return {(f.table, f.row) for f in rule.check(con, year) if f.rule_code == code}
+        found = {(f.table, f.row) for f in rule.check(con, year) if f.rule_code == code}
+        # validate() runs the rules as one statement: the rule must find the same there.
+        assert {(f.table, f.row) for f in run_together(con, [code], year)} == found
+        return found
     finally:
         con.close()
 
@@ -1405,3 +1411,21 @@ def test_files_are_recognised_by_their_columns_whatever_their_names(tmp_path: Pa
     assert set(find_tables(tmp_path)) == {"Header"}
     # Read upper-cased, the codes are valid; only the warning that no episodes were loaded.
     assert [(f.rule_code, f.child_id) for f in validate(tmp_path, 2025)] == [("EPI", "7")]
+
+
+def test_rules_run_together_find_what_each_finds_alone() -> None:
+    # The DfE validator's own fake return breaks many rules at once.
+    con = duckdb.connect()
+    try:
+        present = load(con, SAMPLES / "csc-validator-be-903" / "tests" / "fake_data")
+        codes = [
+            rule.code
+            for rule in REGISTRY.rules.values()
+            if rule.applies(2025) and set(rule.tables) <= present
+        ]
+        alone = sorted(f for code in codes for f in REGISTRY.rules[code].check(con, 2025))
+        together = sorted(run_together(con, codes, 2025))
+    finally:
+        con.close()
+    assert len({f.rule_code for f in alone}) > 40
+    assert together == alone

@@ -51,3 +51,23 @@ def test_summaries_by_rule_and_by_child():
     assert by_rule(findings)[0] == ("8930", "End date", 2, 2)
     assert ("100", "Reference Date is incorrect", 1, 0) in by_rule(findings)
     assert by_child(findings) == [("A", 2, "1103, 8930"), ("B", 1, "8930")]
+
+
+def test_the_findings_csv_quotes_what_needs_quoting_and_joins_fields():
+    from casegrip.returns.validation.findings import Finding
+    from casegrip.returns.validation.run import findings_csv
+
+    text = findings_csv(
+        [Finding("103", "Header", 4, "C7", ("ETHNIC", "SEX"), 'Code "X", not valid')]
+    )
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows == [
+        {
+            "rule_code": "103",
+            "table": "Header",
+            "row": "4",
+            "child_id": "C7",
+            "fields": "ETHNIC;SEX",
+            "message": 'Code "X", not valid',
+        }
+    ]

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import duckdb
 
@@ -27,6 +28,9 @@ class Finding:
             "message": self.message,
         }
 
+
+# Findings in their natural order, sorted faster than by comparing the dataclasses.
+SORT_KEY = attrgetter("rule_code", "table", "row", "child_id", "fields", "message")
 
 RuleFunction = Callable[[duckdb.DuckDBPyConnection, int], Iterable[Finding]]
 

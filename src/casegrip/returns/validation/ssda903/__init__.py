@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from casegrip.returns.validation.findings import Finding
+from casegrip.returns.validation.findings import SORT_KEY, Finding
 
 from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_100,
@@ -22,7 +22,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_sw,
 )
 from .load import load
-from .registry import REGISTRY
+from .registry import REGISTRY, run_together
 
 __all__ = ["REGISTRY", "validate"]
 
@@ -34,10 +34,11 @@ def validate(path: Path, year: int, previous: Path | None = None) -> list[Findin
     con = duckdb.connect()
     try:
         present = load(con, Path(path), Path(previous) if previous else None)
-        findings: list[Finding] = []
-        for rule in REGISTRY.rules.values():
-            if rule.applies(year) and set(rule.tables) <= present:
-                findings.extend(rule.check(con, year))
-        return sorted(findings)
+        applicable = [
+            rule.code
+            for rule in REGISTRY.rules.values()
+            if rule.applies(year) and set(rule.tables) <= present
+        ]
+        return sorted(run_together(con, applicable, year), key=SORT_KEY)
     finally:
         con.close()

@@ -8,6 +8,7 @@ numbers as INTEGER. A previous year's return loads as ``<Table>_last_raw`` and `
 Files are recognised by their columns, not their names, as the DfE validator does."""
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -84,9 +85,24 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = N
     a table with no file is created empty. Returns the names of the tables that had a file
     (previous year's with the suffix ``_last``)."""
     present: set[str] = set()
+    work: list[tuple[str, Path | None, str]] = []
     for suffix, source in (("", folder), ("_last", previous)):
         found = find_tables(source) if source is not None else {}
         present |= {f"{name}{suffix}" for name in found}
-        for table in TABLES:
-            create_table(con, table, found.get(table), suffix)
+        work += [(table, found.get(table), suffix) for table in TABLES]
+
+    # Two threads, each on a cursor (temporary tables of its own, the same database): DuckDB
+    # reads a file without holding Python's lock, and most files are small enough that reading
+    # them one after another would leave a core idle.
+    def create(part: list[tuple[str, Path | None, str]]) -> None:
+        cursor = con.cursor()
+        try:
+            for table, path, suffix in part:
+                create_table(cursor, table, path, suffix)
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ssda903-load") as pool:
+        for done in [pool.submit(create, work[0::2]), pool.submit(create, work[1::2])]:
+            done.result()
     return present

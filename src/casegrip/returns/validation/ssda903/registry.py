@@ -5,6 +5,7 @@ and the child (``c``). Queries read the typed tables made by ``load`` (``Episode
 for format checks, the raw tables (``Episodes_raw``, ...)."""
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import duckdb
@@ -16,6 +17,10 @@ from .load import TABLES
 REGISTRY = Registry("SSDA903")
 
 Query = Callable[[int], str]
+
+# Each rule's query and how its rows become findings, by rule code: ``run_together`` runs many
+# rules as one statement.
+QUERIES: dict[str, tuple[Query, Callable[[Iterable[tuple]], list[Finding]]]] = {}
 
 
 def start(year: int) -> str:
@@ -46,24 +51,60 @@ def sql_rule(
     fields = tuple(fields)
 
     def register(query: Query) -> Query:
-        def check(con: duckdb.DuckDBPyConnection, year: int) -> list[Finding]:
-            found = con.execute(f"SELECT DISTINCT t, r, c FROM ({query(year)})").fetchall()
+        held: dict[str, tuple[str, ...]] = {}  # the rule's fields each table holds
+
+        def fields_in(table: str) -> tuple[str, ...]:
+            if table not in held:
+                columns = TABLES.get(table.removesuffix("_last"), ())
+                held[table] = tuple(f for f in fields if f in columns)
+            return held[table]
+
+        def findings(found: Iterable[tuple]) -> list[Finding]:
             return [
-                Finding(
-                    code,
-                    table,
-                    int(row),
-                    child or "",
-                    tuple(f for f in fields if f in TABLES.get(table.removesuffix("_last"), ())),
-                    message,
-                )
+                Finding(code, table, int(row), child or "", fields_in(table), message)
                 for table, row, child in found
             ]
 
+        def check(con: duckdb.DuckDBPyConnection, year: int) -> list[Finding]:
+            return findings(con.execute(f"SELECT DISTINCT t, r, c FROM ({query(year)})").fetchall())
+
         REGISTRY.rule(code, message, fields=fields, tables=tables, years=years)(check)
+        QUERIES[code] = (query, findings)
         return query
 
     return register
+
+
+def run_together(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -> list[Finding]:
+    """The findings of the rules ``rule_codes``, run on two threads, each on a cursor of its own
+    with one DuckDB thread.
+
+    A rule's query takes about a millisecond on a return of 10,000 children, most of it DuckDB
+    parsing and planning it, which DuckDB does without holding Python's lock: two threads
+    planning a query each beat one query made of all the rules (which took longer to plan
+    than the rules took one by one) and one thread running them in turn."""
+    if not rule_codes:
+        return []
+    halves = [rule_codes[0::2], rule_codes[1::2]]
+
+    def run(codes: list[str]) -> list[Finding]:
+        cursor = con.cursor()
+        try:
+            cursor.execute("SET threads = 1")
+            found: list[Finding] = []
+            for code in codes:
+                query, findings = QUERIES[code]
+                found.extend(
+                    findings(
+                        cursor.execute(f"SELECT DISTINCT t, r, c FROM ({query(year)})").fetchall()
+                    )
+                )
+            return found
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ssda903-rules") as pool:
+        return [finding for part in pool.map(run, halves) for finding in part]
 
 
 def invalid_code(table: str, field: str, valid: Iterable[str], *, blank_ok: bool) -> str:
