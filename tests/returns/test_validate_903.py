@@ -15,6 +15,7 @@ from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import TABLES, find_tables, load
 from casegrip.returns.validation.ssda903.registry import run_together
 
+from .cases_903_earlier_years import earlier_year_cases
 from .conftest import SAMPLES
 
 Tables = dict[str, list[dict]]
@@ -1356,6 +1357,10 @@ CASES += [
         year=2026,
     ),
 ]
+
+
+# Cases of the rules of earlier collection years kept in a module of their own.
+CASES += earlier_year_cases(Case, row)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
