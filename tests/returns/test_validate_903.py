@@ -1359,6 +1359,110 @@ CASES += [
 ]
 
 
+# A child looked after two years ago, so that last year's episodes are not empty.
+OTHER_LAST = {"Episodes": [row("2", DECOM="01/01/2023")]}
+# Child 1 is in this year's UASC table but not its Header (only child 2 is).
+UASC_NOT_HEADER = {"Header": [row("2")]}
+
+
+def care_leaver(code: str, bad_dec: str, good_dec: str) -> Case:
+    """A care leaver aged 17 at the year's end (17 on 1 June 2024) whose only episode ended on
+    ``bad_dec`` (breaking rule ``code``) or ``good_dec``."""
+    leaver = {"OC3": [row(DOB="01/06/2007", IN_TOUCH="YES")]}
+    return Case(
+        code,
+        episodes(row(DECOM="01/01/2024", DEC=bad_dec), **leaver),
+        episodes(row(DECOM="01/01/2024", DEC=good_dec), **leaver),
+    )
+
+
+CASES += [
+    Case(
+        "1001",
+        episodes(
+            row(DECOM="01/01/2024", DEC="01/02/2024"),
+            Header=[row(DOB="01/01/2006")],
+            OC3=[row(IN_TOUCH="YES")],
+        ),
+        episodes(
+            row(DECOM="01/01/2023", DEC="01/06/2023"),
+            Header=[row(DOB="01/01/2006")],
+            OC3=[row(IN_TOUCH="YES")],
+        ),
+        fail_last=OTHER_LAST,
+        ok_last=OTHER_LAST,
+    ),
+    care_leaver("1007", "01/07/2024", "01/05/2024"),
+    Case(
+        "1014",
+        episodes(
+            row(DECOM="01/01/2020", DEC="01/02/2020"),
+            UASC=[row()],
+            OC3=[row(IN_TOUCH="YES")],
+        ),
+        episodes(row(DECOM="01/01/2020"), UASC=[row()], OC3=[row(IN_TOUCH="YES")]),
+    ),
+    care_leaver("1016", "01/07/2024", "01/05/2024"),
+    Case(
+        "205A",
+        {**UASC_NOT_HEADER, "UASC": [row(DUC="01/06/2024")]},
+        {**UASC_NOT_HEADER, "UASC": [row()]},
+        fail_last={"Header": [row()], "UASC": [row(DUC="01/06/2023")]},
+        ok_last={"Header": [row()], "UASC": [row(DUC="01/06/2023")]},
+    ),
+    Case(
+        "205B",
+        {"Header": [row()], "UASC": [row(DUC="01/06/2024")]},
+        {"Header": [row()], "UASC": [row(DUC="01/06/2024")]},
+        fail_last={"Header": [row()], "UASC": [row(DOB="01/06/2006", DUC="01/05/2024")]},
+        ok_last={"Header": [row()], "UASC": [row(DOB="01/06/2006", DUC="01/06/2024")]},
+    ),
+    Case(
+        "205C",
+        {**UASC_NOT_HEADER, "UASC": [row(DUC="01/06/2024")]},
+        {**UASC_NOT_HEADER, "UASC": [row()]},
+        fail_last=UASC_NOT_HEADER,
+        ok_last=UASC_NOT_HEADER,
+    ),
+    Case(
+        "205D",
+        {"Header": [row()], "UASC": [row()]},
+        {"Header": [row()], "UASC": [row()]},
+        fail_last={"Header": [row()], "UASC": []},
+        ok_last={"Header": [row()], "UASC": [row()]},
+    ),
+    Case(
+        "577",
+        episodes(row(DECOM="01/01/2024", DEC="01/06/2024"), Missing=[row(MIS_START="01/03/2024")]),
+        episodes(
+            row(DECOM="01/01/2024", DEC="01/06/2024"),
+            Missing=[row(MIS_START="01/03/2024", MIS_END="01/04/2024")],
+        ),
+    ),
+    Case(
+        "578",
+        episodes(row(DECOM="01/01/2024", DEC="01/06/2024"), Missing=[row(MIS_START="01/07/2024")]),
+        episodes(row(DECOM="01/01/2024", DEC="01/06/2024"), Missing=[row(MIS_START="01/03/2024")]),
+    ),
+    Case(
+        "NoE",
+        episodes(row(DECOM="01/01/2024")),
+        episodes(row(DECOM="01/01/2024")),
+        fail_last=OTHER_LAST,
+        ok_last=episodes(row(DECOM="01/01/2024")),
+    ),
+    Case(
+        "SW11bSTG2",
+        {"SWEpisodes": [row(SW_DECOM="01/01/2025", SW_DEC="28/03/2025")]},
+        pair(
+            "SWEpisodes",
+            {"SW_DECOM": "01/01/2025", "SW_DEC": "28/03/2025"},
+            {"SW_DECOM": "28/03/2025"},
+        ),
+    ),
+]
+
+
 # Cases of the rules of earlier collection years kept in a module of their own.
 CASES += earlier_year_cases(Case, row)
 

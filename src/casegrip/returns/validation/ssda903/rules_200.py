@@ -1,7 +1,7 @@
 """SSDA903 rules 202 to 232: agreement with last year's return, UPNs, placement providers,
 URNs and reasons for placement change."""
 
-from .registry import sql_rule
+from .registry import end, sql_rule, start
 
 TEMPORARY = "('T0', 'T1', 'T2', 'T3', 'T4')"
 NO_URN = {  # placement types that have no Ofsted URN, by the first year of each list
@@ -271,3 +271,96 @@ def xxxxxxx_not_adoption(year: int) -> str:
     return f"""
         SELECT 'Episodes' t, _row r, CHILD c FROM Episodes
         WHERE URN = 'XXXXXXX' AND coalesce(PLACE NOT IN {places}, TRUE)"""
+
+
+# Rules 205A to 205D compare a child's UASC status in the two years. Loading CSV files, the
+# validator marks a Header row UASC when its child is listed in that year's UASC table, and
+# compares from the UASC rows; so, as there, a child is UASC in a year when listed in both
+# that year's Header and UASC tables.
+UASC_TABLES = ["Header", "Header_last", "UASC", "UASC_last"]
+
+
+def _uasc_both_years(condition: str, *, header_too: bool) -> str:
+    """This year's UASC rows (and, if ``header_too``, their child's Header rows) where
+    ``condition`` holds for the row ``u`` and a row ``l`` of last year's UASC table (NULL
+    when there is none), with ``now`` and ``last`` saying whether the child is UASC in
+    each year."""
+    found = f"""
+        SELECT u._row, u.CHILD
+        FROM (SELECT *, CHILD IN (SELECT CHILD FROM Header) AS now FROM UASC) u
+        LEFT JOIN (SELECT *, CHILD IN (SELECT CHILD FROM Header_last) AS last
+                   FROM UASC_last) l ON l.CHILD = u.CHILD
+        WHERE {condition}"""
+    rows = f"SELECT 'UASC' t, _row r, CHILD c FROM ({found})"
+    if header_too:
+        rows += f""" UNION ALL SELECT 'Header', h._row, h.CHILD FROM Header h
+            WHERE h.CHILD IN (SELECT CHILD FROM ({found}))"""
+    return rows
+
+
+def _last_year(year: int) -> str:
+    return f"DATE '{year - 2}-04-01' AND DATE '{year - 1}-03-31'"
+
+
+@sql_rule(
+    "205A",
+    "Child identified as UASC last year is no longer UASC this year, but date UASC ceased in"
+    " both years does not support this.",
+    fields=["CHILD", "UASC"],
+    tables=UASC_TABLES,
+)
+def uasc_ceased_dates_wrong(year: int) -> str:
+    # The ceased date should be in last year's return, within last year, and not this year's.
+    return _uasc_both_years(
+        f"""NOT now AND coalesce(l.last, FALSE)
+            AND (u.DUC IS NOT NULL OR NOT coalesce(l.DUC BETWEEN {_last_year(year)}, FALSE))""",
+        header_too=False,
+    )
+
+
+@sql_rule(
+    "205B",
+    "Child previously identified as UASC is also UASC this year, but date UASC ceased in both"
+    " years does not support this.",
+    fields=["DUC", "UASC"],
+    tables=UASC_TABLES,
+)
+def uasc_both_years_dates_wrong(year: int) -> str:
+    # Last year's ceased date must be the 18th birthday; this year's must be in this year or
+    # the same as last year's.
+    return _uasc_both_years(
+        f"""now AND coalesce(l.last, FALSE)
+            AND ((NOT coalesce(u.DUC BETWEEN {start(year)} AND {end(year)}, FALSE)
+                  AND NOT coalesce(u.DUC = l.DUC, FALSE))
+                 OR NOT coalesce(l.DUC = l.DOB + INTERVAL 18 YEAR, FALSE))""",
+        header_too=True,
+    )
+
+
+@sql_rule(
+    "205C",
+    "Child not identified as UASC either this year or last year but date UASC ceased has been"
+    " provided.",
+    fields=["DUC", "UASC"],
+    tables=UASC_TABLES,
+)
+def uasc_never_but_ceased(year: int) -> str:
+    return _uasc_both_years(
+        "NOT now AND NOT coalesce(l.last, FALSE) AND (u.DUC IS NOT NULL OR l.DUC IS NOT NULL)",
+        header_too=False,
+    )
+
+
+@sql_rule(
+    "205D",
+    "Child identified as UASC this year but not identified as UASC status provided for the"
+    " child last year.",
+    fields=["CHILD", "UASC"],
+    tables=UASC_TABLES,
+)
+def uasc_now_not_last_year(year: int) -> str:
+    return """
+        SELECT 'Header' t, h._row r, h.CHILD c FROM Header h
+        WHERE h.CHILD IN (SELECT CHILD FROM UASC)
+          AND h.CHILD IN (SELECT CHILD FROM Header_last)
+          AND h.CHILD NOT IN (SELECT CHILD FROM UASC_last WHERE CHILD IS NOT NULL)"""

@@ -669,3 +669,52 @@ def open_missing_not_continued(year: int) -> str:
         JOIN Missing_last_raw lw ON lw._row = l._row
         WHERE lw.MIS_END IS NULL AND l.MIS_START IS NOT NULL
           AND coalesce(f.MIS_START, DATE '2099-01-01') <> l.MIS_START"""
+
+
+def _missing_outside_every_period(outside: str) -> str:
+    """Missing rows of a child with periods of care for which ``outside`` (on the row ``m``
+    and a period ``p`` with ``p.DECOM`` and ``p.DEC``) holds for every one of the child's
+    periods. A period of care is a run of episodes, in order of start, each starting on or
+    before the previous one ended (or the previous one has no end); its end is the last
+    episode's end, blank if that is."""
+    return f"""
+        WITH ordered AS (
+            SELECT CHILD, DECOM, DEC, _row, lag(CHILD) OVER w AS p_child, lag(DEC) OVER w AS p_dec
+            FROM Episodes WHERE DECOM IS NOT NULL WINDOW w AS (ORDER BY CHILD, DECOM, _row)),
+        numbered AS (
+            SELECT *, sum(CASE WHEN CHILD IS DISTINCT FROM p_child OR DECOM > p_dec
+                               THEN 1 ELSE 0 END) OVER (ORDER BY CHILD, DECOM, _row) AS period
+            FROM ordered),
+        p AS (
+            SELECT CHILD, min(DECOM) OVER (PARTITION BY period) AS DECOM, DEC FROM numbered
+            QUALIFY row_number() OVER (PARTITION BY period ORDER BY DECOM DESC, _row DESC) = 1)
+        SELECT 'Missing' t, m._row r, m.CHILD c FROM Missing m JOIN p USING (CHILD)
+        GROUP BY m._row, m.CHILD HAVING bool_and(coalesce({outside}, FALSE))"""
+
+
+@sql_rule(
+    "577",
+    "Child ceased to be looked after but there is a missing/away from placement without"
+    " authorisation period without an end date.",
+    fields=["MIS_END"],
+    tables=["Episodes", "Missing"],
+)
+def missing_open_after_care(year: int) -> str:
+    # Outside a period: still open after the period ended, or open and started before it, or
+    # ending after it ended or before it started.
+    return _missing_outside_every_period(
+        """m.MIS_START IS NOT NULL AND (
+               (m.MIS_END IS NULL AND p.DEC IS NOT NULL)
+            OR (m.MIS_END IS NULL AND m.MIS_START < p.DECOM)
+            OR m.MIS_END > p.DEC OR m.MIS_END < p.DECOM)"""
+    )
+
+
+@sql_rule(
+    "578",
+    "The date that the child started to be missing is after the child ceased to be looked after.",
+    fields=["MIS_START"],
+    tables=["Episodes", "Missing"],
+)
+def missing_after_care(year: int) -> str:
+    return _missing_outside_every_period("m.MIS_START < p.DECOM OR m.MIS_START > p.DEC")

@@ -7,8 +7,6 @@ SW_REASONS = (
     " 'OTHERS')"
 )
 SW_YEARS = range(2024, 2100)
-# Rules whose 2024 version differs and is not implemented.
-SW_2025_ON = range(2025, 2100)
 
 
 def _year_before_start(year: int) -> str:
@@ -99,10 +97,12 @@ def sw_starts_after_year(year: int) -> str:
     " reporting period, and should be on or before the collection end date.",
     fields=["SW_DEC"],
     tables=["SWEpisodes"],
-    years=SW_2025_ON,
+    years=SW_YEARS,
 )
 def sw_ends_outside_period(year: int) -> str:
-    return _sw(f"SW_DEC < {_year_before_start(year)} OR SW_DEC > {end(year)}")
+    # Until 2024 the reporting period is the collection year; from 2025 it starts a year earlier.
+    first = start(year) if year < 2025 else _year_before_start(year)
+    return _sw(f"SW_DEC < {first} OR SW_DEC > {end(year)}")
 
 
 @sql_rule(
@@ -140,16 +140,17 @@ def sw_same_day(year: int) -> str:
     " episode.",
     fields=["SW_DECOM"],
     tables=["SWEpisodes"],
-    years=SW_2025_ON,
+    years=SW_YEARS,
 )
 def sw_not_following(year: int) -> str:
-    # A new worker must start within a week of the previous one ending, unless the family
-    # asked for the change (FCONTA).
-    return """
+    # A new worker must start within a week of the previous one ending, unless (from 2025) the
+    # family asked for the change (FCONTA).
+    family = "AND SW_REASON IS DISTINCT FROM 'FCONTA'" if year >= 2025 else ""
+    return f"""
         SELECT 'SWEpisodes' t, _row r, CHILD c FROM (
             SELECT *, lag(CHILD) OVER w AS p_child, lag(SW_DEC) OVER w AS p_dec
             FROM SWEpisodes WINDOW w AS (ORDER BY CHILD, SW_DECOM, SW_DEC, _row))
-        WHERE CHILD = p_child AND SW_REASON IS DISTINCT FROM 'FCONTA'
+        WHERE CHILD = p_child {family}
           AND NOT coalesce(SW_DECOM BETWEEN p_dec - INTERVAL 7 DAY AND p_dec + INTERVAL 7 DAY,
                            FALSE)"""
 
@@ -160,15 +161,21 @@ def sw_not_following(year: int) -> str:
     " previous year should be reported, even those whilst they were not looked after",
     fields=["SW_DECOM"],
     tables=["Episodes", "SWEpisodes"],
-    years=SW_2025_ON,
+    years=SW_YEARS,
 )
 def sw_missing_for_care(year: int) -> str:
     # Each episode that starts or ends a period of care in the reporting period needs every one
     # of the child's social worker episodes to start after it started (S) or before it ended.
+    # Until 2024 the validator looks at every episode, whenever it ended.
+    period = (
+        f"((DEC >= {_year_before_start(year)} AND DEC <= {end(year)}) OR DEC IS NULL)"
+        if year >= 2025
+        else "TRUE"
+    )
     return f"""
         WITH eps AS (
             SELECT * FROM Episodes
-            WHERE ((DEC >= {_year_before_start(year)} AND DEC <= {end(year)}) OR DEC IS NULL)
+            WHERE {period}
               AND coalesce(LS NOT IN ('V3', 'V4'), TRUE)
               AND (RNE = 'S' OR coalesce(REC <> 'X1', TRUE)))
         SELECT DISTINCT 'Episodes' t, e._row r, e.CHILD c FROM eps e
@@ -182,9 +189,11 @@ def sw_missing_for_care(year: int) -> str:
     "The reason for social worker change is not valid.",
     fields=["SW_REASON"],
     tables=["SWEpisodes"],
-    years=SW_2025_ON,
+    years=SW_YEARS,
 )
 def sw_reason_code(year: int) -> str:
+    if year < 2025:  # until 2024 a blank reason is never allowed
+        return _sw(f"coalesce(SW_REASON NOT IN {SW_REASONS}, TRUE)")
     return _sw(
         f"SW_REASON NOT IN {SW_REASONS} OR (SW_REASON IS NULL AND SW_DECOM >= DATE '2023-04-01')"
     )
@@ -258,3 +267,28 @@ def sw_same_start(year: int) -> str:
     return """
         SELECT 'SWEpisodes' t, _row r, CHILD c FROM SWEpisodes_raw
         QUALIFY row_number() OVER (PARTITION BY CHILD, upper(SW_DECOM) ORDER BY _row) > 1"""
+
+
+@sql_rule(
+    "SW11bSTG2",
+    "Social worker episode has ended before 31 March and no subsequent social worker episode"
+    " has been provided.",
+    fields=["SW_DEC"],
+    tables=["SWEpisodes"],
+    years=SW_YEARS,
+)
+def sw_ended_at_year_end(year: int) -> str:
+    # An episode ending in the year's last five days must be followed by another of the same
+    # child (in order of start, blank starts last); a following episode with no start is
+    # flagged itself. The validator's code also flags such an episode when a later one does
+    # follow it, unless it is the child's first; that contradicts the rule's text, so it is
+    # not copied.
+    window = f"BETWEEN {end(year)} - INTERVAL 5 DAY AND {end(year)}"
+    return f"""
+        SELECT 'SWEpisodes' t, _row r, CHILD c FROM (
+            SELECT *, lag(CHILD) OVER w AS p_child, lag(SW_DEC) OVER w AS p_dec,
+                   lead(CHILD) OVER w AS n_child
+            FROM SWEpisodes WINDOW w AS (ORDER BY CHILD, SW_DECOM NULLS LAST, _row))
+        WHERE CHILD IS NOT NULL AND (
+               (SW_DEC {window} AND n_child IS DISTINCT FROM CHILD)
+            OR (CHILD = p_child AND p_dec {window} AND SW_DECOM IS NULL))"""
