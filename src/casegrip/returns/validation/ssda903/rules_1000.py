@@ -283,6 +283,7 @@ NUMPY_YEAR = 365.2425
     " after, after their birthday.",
     fields=["ACCOM", "ACTIV", "IN_TOUCH"],
     tables=["Episodes", "OC3"],
+    years=range(2024, 2100),  # new in the DfE's 2023-24 rules
 )
 def care_leaver_left_after_birthday(year: int) -> str:
     # Aged 17 at the year's end and left care on or after their 17th birthday, or 18 and left
