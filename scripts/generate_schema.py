@@ -22,7 +22,10 @@ TABLES = (
     "person contacts early_help_episodes cin_episodes cin_assessments assessment_factors "
     "s47_enquiry initial_cp_conference cp_plans cp_visits cp_reviews cin_plans cin_visits "
     "cla_episodes cla_placement cla_reviews cla_visits cla_health missing care_leavers permanence "
-    "legal_status pre_proceedings involvements professionals department"
+    "legal_status pre_proceedings involvements professionals department "
+    # What the SSDA903 and CIN census returns need beyond the pathway tables.
+    "sdq_scores cla_immunisations cla_substance_misuse cla_convictions address disability "
+    "immigration_status"
 ).split()
 
 PERSON = "ssd_person.pers_person_id"
@@ -34,6 +37,10 @@ FK_FIXES = {
     "clav_person_id": PERSON,
     "clah_person_id": PERSON,
     "perm_person_id": PERSON,
+    "csdq_person_id": PERSON,
+    "clai_person_id": PERSON,
+    "clas_person_id": PERSON,
+    "clac_person_id": PERSON,
     "clae_cla_placement_id": "ssd_cla_placement.clap_cla_placement_id",
     "clae_referral_id": "ssd_cin_episodes.cine_referral_id",
     "clap_person_id": PERSON,

@@ -15,7 +15,8 @@ REQUIRED = (
     "s47_enquiry initial_cp_conference cp_plans cp_visits cp_reviews cin_plans cin_visits "
     "cla_episodes cla_placement cla_reviews cla_visits cla_health missing care_leavers permanence "
     "legal_status pre_proceedings involvements professionals department supervision "
-    "cin_plan_reviews"
+    "cin_plan_reviews sdq_scores cla_immunisations cla_substance_misuse cla_convictions address "
+    "disability immigration_status"
 ).split()
 
 
@@ -46,7 +47,16 @@ def test_every_foreign_key_names_a_real_table_and_column():
 
 
 def test_person_ids_point_at_ssd_person():
-    for name in ("ssd_cp_visits", "ssd_cin_visits", "ssd_cla_health", "ssd_permanence"):
+    # The SSD spec points these at ssd_cla_episodes.clae_person_id, which is no key.
+    for name in (
+        "ssd_cp_visits",
+        "ssd_cin_visits",
+        "ssd_cla_health",
+        "ssd_permanence",
+        "ssd_sdq_scores",
+        "ssd_cla_substance_misuse",
+        "ssd_cla_convictions",
+    ):
         person = next(c for c in table(name).columns if c.name.endswith("_person_id"))
         assert person.fk == ("ssd_person", "pers_person_id"), name
 
@@ -68,3 +78,11 @@ def test_conform_fills_missing_columns_and_numbers_rows():
 def test_an_unknown_table_is_named_in_the_error():
     with pytest.raises(KeyError, match="ssd_shoes"):
         table("ssd_shoes")
+
+
+def test_the_return_tables_have_the_columns_the_builders_read():
+    assert table("sdq_scores").column("csdq_sdq_score").type == "integer"
+    assert table("cla_immunisations").pk.name == "clai_person_id"
+    assert table("immigration_status").has("immi_immigration_status_end_date")
+    assert table("address").column("addr_address_json").type == "json"
+    assert table("disability").column("disa_person_id").fk == ("ssd_person", "pers_person_id")

@@ -302,6 +302,7 @@ def test_due_and_expected_dates_may_lie_ahead():
         "cppr_cp_review_due",
         "clar_cla_review_due_date",
         "cinr_cin_plan_review_due_date",
+        "immi_immigration_status_end_date",  # a UASC status ends on the 18th birthday
     } == FUTURE_ALLOWED
 
 

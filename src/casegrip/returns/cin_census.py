@@ -28,8 +28,13 @@ ChildProtectionPlans    CP plans of the episode open in Y: categories (codes, or
 The file must be valid against the year's schema, so where a required value is missing or not
 one of the schema's codes a default that says so is written (Ethnicity NOBT, ReferralSource 10
 unknown, Sex unknown) and an optional one is left out; each such case is a build note for the
-data team. Disabilities are left out (the canonical schema holds none), as is the 2026 fake
-files' PreProceedingsandFGDM block, which the DfE schema for 2026 does not have.
+data team. The 2026 fake files' PreProceedingsandFGDM block is left out: the DfE schema for
+2026 does not have it.
+
+Disabilities (in ChildCharacteristics) are the child's codes in ``ssd_disability`` (the
+schema's codes, or the SSD's words for them), each once; NONE is dropped when the child also
+has a disability (rule 8790). An unborn child has none. When ``ssd_disability`` has no rows at
+all, or a child has none there, Disabilities is left out, with a note.
 """
 
 import json
@@ -43,6 +48,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import duckdb
 
 from casegrip import __version__
+from casegrip.model.schema import empty
 
 from .layouts import LayoutCin, cin_layout
 from .notes import BuildNote
@@ -103,6 +109,10 @@ class CinCensus:
         _text(ids, "PersonDeathDate", child["died"])
         characteristics = SubElement(element, "ChildCharacteristics")
         _text(characteristics, "Ethnicity", child["ethnicity"])
+        if child["disabilities"]:
+            disabilities = SubElement(characteristics, "Disabilities")
+            for code in child["disabilities"]:
+                _text(disabilities, "Disability", code)
         for episode in child["episodes"]:
             self._episode(SubElement(element, "CINdetails"), episode)
         return element
@@ -168,6 +178,7 @@ class _Builder:
         self.con, self.layout = con, layout
         self.start, self.end = layout.year.start, layout.year.end
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
+        self.disabilities_held = False
 
     def fetch(self, sql: str) -> list[tuple]:
         given = {"start": self.start, "end": self.end}
@@ -242,14 +253,15 @@ class _Builder:
                     "Child, so the file is not valid.",
                 )
             )
-        notes.append(
-            BuildNote(
-                "ChildCharacteristics",
-                None,
-                "Disabilities left out: the case record holds no disabilities (the SSD's "
-                "ssd_disability is not in casegrip's canonical schema).",
+        if not self.disabilities_held:
+            notes.append(
+                BuildNote(
+                    "ChildCharacteristics",
+                    None,
+                    "Disabilities left out: the case record holds no disabilities "
+                    "(ssd_disability has no rows).",
+                )
             )
-        )
         return CinCensus(self.layout, la_code, children, notes)
 
     def required(self, element: str, value: str | None) -> str:
@@ -278,6 +290,7 @@ class _Builder:
             ORDER BY c.child
             """
         )
+        disabilities = self.disabilities()
         children = []
         sexes = self.layout.sex
         for child, upn, upn_unknown, dob, expected, sex, died, ethnicity in rows:
@@ -306,10 +319,49 @@ class _Builder:
                     "sex": sexes.get(sex or "", sexes[""]),
                     "died": died,
                     "ethnicity": self.required("Ethnicity", ethnicity),
+                    # an unborn child's disabilities are not known (DfE guidance)
+                    "disabilities": disabilities.get(child, []) if dob else [],
                     "episodes": episodes[child],
                 }
             )
+            if dob is not None and self.disabilities_held and not disabilities.get(child):
+                self.count(
+                    "Disabilities",
+                    "no disability code in the case record (not even NONE): left out.",
+                )
         return children
+
+    def disabilities(self) -> dict[str, list[str]]:
+        """Each child's disability codes, in the order recorded, each once."""
+        source = self.case_table("ssd_disability")
+        self.disabilities_held = self.fetch(f"SELECT count(*) > 0 FROM {source}")[0][0]
+        found: dict[str, list[str]] = defaultdict(list)
+        for child, value in self.fetch(
+            f"""
+            SELECT disa_person_id, disa_disability_code FROM {source}
+            WHERE disa_person_id IN (SELECT child FROM cin_ep)
+              AND trim(coalesce(disa_disability_code, '')) <> ''
+            ORDER BY disa_person_id, _source_row
+            """
+        ):
+            code = self.optional("Disability", value)
+            if code is not None and code not in found[child]:
+                found[child].append(code)
+        for codes in found.values():
+            if "NONE" in codes and len(codes) > 1:
+                self.count("Disabilities", "NONE as well as a disability: NONE left out.")
+                codes.remove("NONE")
+        return found
+
+    def case_table(self, name: str) -> str:
+        """The case record's table ``name`` to read: ``snap.<name>``, or an empty stand-in for
+        a snapshot made before the canonical schema had the table."""
+        try:
+            self.con.execute(f'SELECT 1 FROM snap."{name}" LIMIT 0')
+            return f'snap."{name}"'
+        except duckdb.CatalogException:
+            self.con.register(f"empty_{name}", empty(name))
+            return f"empty_{name}"
 
     def assessments(self) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = defaultdict(list)

@@ -13,17 +13,33 @@ Episodes        every episode (``ssd_cla_episodes``) open on any day of Y. LS is
                 placement in force on DECOM). DEC and REC are blank when the episode ends
                 after 31 March. REASON_PLACE_CHANGE is the placement's change reason, on the
                 placement's last episode when the next episode is in a new placement and
-                neither is temporary (T0-T4), as rules 225 and 226 ask. HOME_POST is blank:
-                the canonical schema holds no home address.
+                neither is temporary (T0-T4), as rules 225 and 226 ask. HOME_POST is the
+                postcode of the child's address (``ssd_address``, not one typed as a
+                placement) in force on DECOM, the latest to start if several are; blank
+                under V3/V4 (rule 398) or when the case record holds none.
 Header          every child in Episodes or OC3. SEX in the year's codes; UPN, else the
                 UPN-unknown code; MOTHER for girls looked after (not V3/V4) in Y: 1 when the
                 case record says they are a mother, else 0. MC_DOB is blank (no source).
 Reviews         CLA reviews held in Y (not cancelled) of children in Episodes.
-UASC            empty: the canonical schema has no immigration status.
+UASC            children in Episodes with a UASC immigration status (``ssd_immigration_
+                status``: "UASC" or "unaccompanied...", not "former...") in force on any
+                day of Y. DUC is the status's end date, or the 18th birthday when that is
+                earlier or the status has no end date and the child turned 18 by 31 March
+                (a UASC is a child: rule 304); else blank.
 OC2             children looked after continuously for 12 months at 31 March (as the DfE
                 rules define it). HEALTH_ASSESSMENT and TEETH_CHECK: 1 when a completed one is
-                recorded in Y, else 0; HEALTH_CHECK likewise, for children under 5 only. SDQ,
-                convictions, immunisations and substance misuse are blank (no source).
+                recorded in Y, else 0; HEALTH_CHECK likewise, for children under 5 only.
+                SDQ_SCORE (0-40), else SDQ_REASON (SDQ1-SDQ5): the latest
+                ``ssd_sdq_scores`` row of Y with either, for children 4 or over at 31 March
+                and under 17 on 1 April (rules 188, 189). IMMUNISATIONS: the latest status of
+                ``ssd_cla_immunisations`` dated by 31 March, Y 1 and N 0. SUBSTANCE_MISUSE:
+                1 with an ``ssd_cla_substance_misuse`` row dated in Y, else 0;
+                INTERVENTION_RECEIVED from its clas_intervention_received (Y 1, N 0);
+                INTERVENTION_OFFERED blank (the SSD has no such item). CONVICTED, for
+                children 10 or over at 31 March (rule 542): 1 with an ``ssd_cla_convictions``
+                row dated in Y, else 0. A row with no date (a 903 import) counts as Y's. A
+                table with no rows at all leaves its columns blank, with a note: the case
+                record cannot tell "none" from "not extracted".
 OC3             care leavers (``ssd_care_leavers``, the latest row) whose 17th to 21st
                 birthday falls in Y, less 17- and 18-year-olds looked after on or after
                 that birthday.
@@ -55,6 +71,8 @@ from pathlib import Path
 
 import duckdb
 
+from casegrip.model.schema import empty
+
 from .layouts import Layout903, ssda903_layout
 from .notes import BuildNote
 from .sql import sql_case, sql_list, sql_text
@@ -63,6 +81,9 @@ TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 NOT_IN_TOUCH = ("NO", "DIED", "REFU", "NREQ", "RHOM")
 YES = ("Y", "YES", "1", "TRUE")
 NO = ("N", "NO", "0", "FALSE")
+# An immigration status that says the child is an unaccompanied asylum-seeking child (the
+# SSD's example is "Unaccompanied Asylum Seeking Child"); "former UASC" is ruled out apart.
+UASC_STATUS = r"\buasc\b|unaccompanied"
 
 
 @dataclass
@@ -300,8 +321,8 @@ class _Builder:
         )
 
     def episodes(self) -> list[tuple]:
-        self.note("Episodes", "HOME_POST left blank: the case record holds no home address.")
         temporary = sql_list(TEMPORARY)
+        self.home_postcodes()
         return self.fetch(
             f"""
             SELECT child, {self.day("decom")}, rne, ls, cin, place, provider, {self.day("dec")},
@@ -310,10 +331,58 @@ class _Builder:
                          AND next_pl_id <> pl_id AND coalesce(place, '') NOT IN {temporary}
                          AND coalesce(next_place, '') NOT IN {temporary}
                         THEN change_reason END,
-                   NULL, pl_post, urn
-            FROM ep ORDER BY child, decom, k
+                   h.post, pl_post, urn
+            FROM ep LEFT JOIN home h USING (k) ORDER BY child, decom, k
             """
         )
+
+    def home_postcodes(self) -> None:
+        """``home``: each episode's HOME_POST, the postcode of the child's address in force on
+        DECOM. An address typed as a placement is the placement's (PL_POST), not the home's."""
+        addresses = self.case_table("ssd_address")
+        self.run(
+            f"""
+            CREATE OR REPLACE TEMP TABLE home AS
+            SELECT k, post FROM (
+                SELECT e.k, trim(a.addr_address_postcode) AS post, row_number() OVER (
+                    PARTITION BY e.k ORDER BY a.addr_address_start_date DESC NULLS LAST,
+                                              a._source_row DESC) AS n
+                FROM ep e JOIN {addresses} a ON a.addr_person_id = e.child
+                 AND (a.addr_address_start_date IS NULL OR a.addr_address_start_date <= e.decom)
+                 AND (a.addr_address_end_date IS NULL OR a.addr_address_end_date >= e.decom)
+                WHERE trim(coalesce(a.addr_address_postcode, '')) <> ''
+                  AND coalesce(a.addr_address_type, '') NOT ILIKE '%placement%'
+                  -- no distance is reported for a child looked after under V3/V4 (rule 398)
+                  AND coalesce(e.ls, '') NOT IN ('V3', 'V4'))
+            WHERE n = 1
+            """
+        )
+        if self.scalar(f"SELECT count(*) FROM {addresses}") == 0:
+            self.note(
+                "Episodes",
+                "HOME_POST left blank: the case record holds no addresses (ssd_address has no "
+                "rows).",
+            )
+            return
+        self.note(
+            "Episodes",
+            "episodes have no home address in force on their start date in the case record: "
+            "HOME_POST left blank.",
+            self.scalar(
+                "SELECT count(*) FROM ep WHERE coalesce(ls, '') NOT IN ('V3', 'V4') "
+                "AND k NOT IN (SELECT k FROM home)"
+            ),
+        )
+
+    def case_table(self, name: str) -> str:
+        """The case record's table ``name`` to read: ``snap.<name>``, or an empty stand-in for
+        a snapshot made before the canonical schema had the table."""
+        try:
+            self.con.execute(f'SELECT 1 FROM snap."{name}" LIMIT 0')
+            return f'snap."{name}"'
+        except duckdb.CatalogException:
+            self.con.register(f"empty_{name}", empty(name))
+            return f"empty_{name}"
 
     def reviews(self) -> list[tuple]:
         return self.fetch(
@@ -329,20 +398,67 @@ class _Builder:
         )
 
     def uasc(self) -> list[tuple]:
+        statuses = self.case_table("ssd_immigration_status")
+        if self.scalar(f"SELECT count(*) FROM {statuses}") == 0:
+            self.note(
+                "UASC",
+                "left empty: the case record holds no immigration status "
+                "(ssd_immigration_status has no rows).",
+            )
+            return []
+        # UASC status ends at 18 at the latest (rule 304)
+        at_eighteen = "eighteen < ended OR (ended IS NULL AND eighteen <= $end)"
+        duc = f"CASE WHEN {at_eighteen} THEN eighteen ELSE ended END"
+        rows = self.fetch(
+            f"""
+            WITH uasc AS (
+                SELECT immi_person_id AS child,
+                       immi_immigration_status_end_date AS ended
+                FROM {statuses}
+                WHERE regexp_matches(immi_immigration_status, {sql_text(UASC_STATUS)}, 'i')
+                  AND NOT regexp_matches(immi_immigration_status, 'former', 'i')
+                  AND immi_person_id IN (SELECT child FROM ep)
+                  AND (immi_immigration_status_start_date IS NULL
+                       OR immi_immigration_status_start_date <= $end)
+                  AND (immi_immigration_status_end_date IS NULL
+                       OR immi_immigration_status_end_date >= $start)
+            ),
+            by_child AS (
+                SELECT u.child, p.sex, p.dob, (p.dob + INTERVAL 18 YEAR)::DATE AS eighteen,
+                       CASE WHEN count(*) > count(u.ended) THEN NULL
+                            ELSE max(u.ended) END AS ended
+                FROM uasc u LEFT JOIN person p ON p.child = u.child
+                GROUP BY ALL
+            )
+            SELECT child, {sql_case("sex", self.layout.sex, "NULL")}, {self.day("dob")},
+                   {self.day(duc)}, {at_eighteen}
+            FROM by_child
+            -- 18 before the year began: no longer a child, so no longer UASC
+            WHERE eighteen IS NULL OR eighteen >= $start
+            ORDER BY child
+            """
+        )
         self.note(
             "UASC",
-            "left empty: the case record holds no immigration status (the SSD's "
-            "ssd_immigration_status is not in casegrip's canonical schema).",
+            "children's UASC status runs past their 18th birthday or has no end date though "
+            "they turned 18 by 31 March: DUC written as the 18th birthday.",
+            sum(1 for r in rows if r[4]),
         )
-        return []
+        return [r[:4] for r in rows]
 
     def oc2(self) -> list[tuple]:
-        self.note(
-            "OC2",
-            "SDQ_SCORE, SDQ_REASON, CONVICTED, IMMUNISATIONS, SUBSTANCE_MISUSE and the "
-            "INTERVENTION columns left blank: the case record holds none of them.",
-        )
-        return self.fetch(
+        sdq = self.case_table("ssd_sdq_scores")
+        immunisations = self.case_table("ssd_cla_immunisations")
+        misuse = self.case_table("ssd_cla_substance_misuse")
+        convictions = self.case_table("ssd_cla_convictions")
+        # A table with no rows may be one the extract left out: its columns stay blank rather
+        # than claim that no child was convicted or misused substances.
+        held = {
+            name: self.scalar(f"SELECT count(*) > 0 FROM {name}")
+            for name in (sdq, immunisations, misuse, convictions)
+        }
+        in_year = "IS NULL OR {0} BETWEEN $start AND $end"  # no date: a 903 import's, Y's
+        rows = self.fetch(
             f"""
             WITH continuous AS (
                 SELECT child FROM ep GROUP BY child
@@ -370,22 +486,134 @@ class _Builder:
                 SELECT c.child, p.dob,
                        date_diff('year', p.dob, $end::DATE)
                        - CASE WHEN strftime(p.dob, '%m%d') > strftime($end::DATE, '%m%d')
-                              THEN 1 ELSE 0 END AS age
+                              THEN 1 ELSE 0 END AS age,
+                       -- 4 or over at 31 March, not yet 17 on 1 April (rules 188, 189)
+                       p.dob + INTERVAL 4 YEAR <= $end AND p.dob + INTERVAL 17 YEAR >= $start
+                           AS sdq_due,
+                       p.dob + INTERVAL 10 YEAR <= $end AS ten  -- rule 542
                 FROM continuous c LEFT JOIN person p ON p.child = c.child
+            ),
+            sdq AS (
+                -- the latest questionnaire of the year with a score or a reason (the SSD's
+                -- guidance: the score "on the date of the last assessment")
+                SELECT * FROM (
+                    SELECT csdq_person_id AS child,
+                           CASE WHEN csdq_sdq_score BETWEEN 0 AND 40
+                                THEN CAST(csdq_sdq_score AS VARCHAR) END AS score,
+                           CASE WHEN upper(trim(csdq_sdq_reason))
+                                     IN {sql_list(self.layout.codes["SDQ_REASON"])}
+                                THEN upper(trim(csdq_sdq_reason)) END AS reason,
+                           csdq_sdq_completed_date AS done, _source_row AS r
+                    FROM {sdq}
+                    WHERE csdq_sdq_completed_date {in_year.format("csdq_sdq_completed_date")})
+                WHERE score IS NOT NULL OR reason IS NOT NULL
+                QUALIFY row_number() OVER (PARTITION BY child
+                                           ORDER BY done DESC NULLS LAST, r DESC) = 1
+            ),
+            immunised AS (
+                SELECT * FROM (
+                    SELECT clai_person_id AS child,
+                           CASE WHEN upper(trim(clai_immunisations_status)) IN {sql_list(YES)}
+                                THEN '1'
+                                WHEN upper(trim(clai_immunisations_status)) IN {sql_list(NO)}
+                                THEN '0' END AS status,
+                           clai_immunisations_status_date AS updated, _source_row AS r
+                    FROM {immunisations}
+                    WHERE clai_immunisations_status_date IS NULL
+                       OR clai_immunisations_status_date <= $end)
+                WHERE status IS NOT NULL
+                QUALIFY row_number() OVER (PARTITION BY child
+                                           ORDER BY updated DESC NULLS LAST, r DESC) = 1
+            ),
+            misused AS (
+                SELECT clas_person_id AS child,
+                       bool_or(upper(trim(clas_intervention_received)) IN {sql_list(YES)})
+                           AS received,
+                       bool_or(upper(trim(clas_intervention_received)) IN {sql_list(NO)})
+                           AS not_received
+                FROM {misuse}
+                WHERE clas_substance_misuse_date
+                      {in_year.format("clas_substance_misuse_date")}
+                GROUP BY ALL
+            ),
+            convicted AS (
+                SELECT DISTINCT clac_person_id AS child FROM {convictions}
+                WHERE clac_cla_conviction_date {in_year.format("clac_cla_conviction_date")}
             )
-            SELECT a.child, {self.day("a.dob")}, NULL, NULL, NULL,
+            SELECT a.child, {self.day("a.dob")},
+                   CASE WHEN a.sdq_due THEN s.score END,
+                   CASE WHEN a.sdq_due AND s.score IS NULL THEN s.reason END,
+                   CASE WHEN {held[convictions]} AND a.ten THEN
+                       CASE WHEN c.child IS NULL THEN '0' ELSE '1' END END,
                    CASE WHEN a.age < 5 THEN
                        CASE WHEN EXISTS (SELECT 1 FROM checks k WHERE k.child = a.child
                                          AND k.kind = 'check') THEN '1' ELSE '0' END END,
-                   NULL,
+                   i.status,
                    CASE WHEN EXISTS (SELECT 1 FROM checks k WHERE k.child = a.child
                                      AND k.kind = 'teeth') THEN '1' ELSE '0' END,
                    CASE WHEN EXISTS (SELECT 1 FROM checks k WHERE k.child = a.child
                                      AND k.kind = 'assessment') THEN '1' ELSE '0' END,
-                   NULL, NULL, NULL
-            FROM ages a ORDER BY a.child
+                   CASE WHEN {held[misuse]} THEN
+                       CASE WHEN m.child IS NULL THEN '0' ELSE '1' END END,
+                   CASE WHEN m.received THEN '1' WHEN m.not_received THEN '0' END,
+                   NULL,
+                   coalesce(a.sdq_due, FALSE)
+            FROM ages a
+            LEFT JOIN sdq s ON s.child = a.child
+            LEFT JOIN immunised i ON i.child = a.child
+            LEFT JOIN misused m ON m.child = a.child
+            LEFT JOIN convicted c ON c.child = a.child
+            ORDER BY a.child
             """
         )
+        self.oc2_notes(rows, held[sdq], held[immunisations], held[misuse], held[convictions])
+        return [r[:12] for r in rows]
+
+    def oc2_notes(
+        self, rows: list[tuple], sdq: bool, immunisations: bool, misuse: bool, convictions: bool
+    ) -> None:
+        def empty_table(columns: str, table: str) -> None:
+            self.note(
+                "OC2",
+                f"{columns} left blank: the case record holds no rows of {table} (none, or "
+                "not extracted).",
+            )
+
+        if not sdq:
+            empty_table("SDQ_SCORE and SDQ_REASON", "ssd_sdq_scores")
+        else:
+            self.note(
+                "OC2",
+                "children aged 4 to 16 have no SDQ score or reason recorded in the year: "
+                "SDQ_SCORE and SDQ_REASON left blank.",
+                sum(1 for r in rows if r[12] and r[2] is None and r[3] is None),
+            )
+        if not immunisations:
+            empty_table("IMMUNISATIONS", "ssd_cla_immunisations")
+        else:
+            self.note(
+                "OC2",
+                "children have no immunisation status (Y or N) in the case record: "
+                "IMMUNISATIONS left blank.",
+                sum(1 for r in rows if r[6] is None),
+            )
+        if not misuse:
+            empty_table("SUBSTANCE_MISUSE and INTERVENTION_RECEIVED", "ssd_cla_substance_misuse")
+        else:
+            self.note(
+                "OC2",
+                "children with a substance misuse problem have no record of whether they "
+                "received an intervention: INTERVENTION_RECEIVED left blank.",
+                sum(1 for r in rows if r[9] == "1" and r[10] is None),
+            )
+        self.note(
+            "OC2",
+            "children did not receive an intervention for substance misuse: "
+            "INTERVENTION_OFFERED left blank (the SSD does not record whether one was offered).",
+            sum(1 for r in rows if r[10] == "0"),
+        )
+        if not convictions:
+            empty_table("CONVICTED", "ssd_cla_convictions")
 
     def oc3_table(self) -> None:
         earliest = _years_before(self.start, 21)

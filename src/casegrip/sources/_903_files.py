@@ -52,7 +52,6 @@ TABLES_903 = (
         ),
         frozenset({"DECOM", "RNE"}),
         "ssd_cla_episodes",
-        unused=frozenset({"HOME_POST"}),
     ),
     Table903(
         "Reviews",
@@ -64,8 +63,7 @@ TABLES_903 = (
         "UASC",
         ("CHILD", "SEX", "DOB", "DUC"),
         frozenset({"DUC"}),
-        None,
-        "the canonical schema has no UASC status (the SSD's ssd_immigration_status is not in it)",
+        "ssd_immigration_status",
     ),
     Table903(
         "OC2",
@@ -98,17 +96,8 @@ TABLES_903 = (
             }
         ),
         "ssd_cla_health",
-        unused=frozenset(
-            {
-                "SDQ_SCORE",
-                "SDQ_REASON",
-                "CONVICTED",
-                "IMMUNISATIONS",
-                "SUBSTANCE_MISUSE",
-                "INTERVENTION_RECEIVED",
-                "INTERVENTION_OFFERED",
-            }
-        ),
+        # The SSD has no item for an intervention offered but not received.
+        unused=frozenset({"INTERVENTION_OFFERED"}),
     ),
     Table903(
         "OC3",

@@ -23,8 +23,8 @@ ChildIdentifiers            LAchildID -> pers_person_id; UPN -> pers_upn; UPNunk
                             pers_death_date; Sex (M/F/U), or GenderCurrent 1/2 -> M/F and
                             0 (not recorded)/9 (indeterminate) -> U, -> pers_sex.
                             FormerUPN has no canonical column.
-ChildCharacteristics        Ethnicity -> pers_ethnicity. Disabilities: no canonical table
-                            (the SSD's ssd_disability is not in the schema), not imported.
+ChildCharacteristics        Ethnicity -> pers_ethnicity. Each Disabilities/Disability ->
+                            one ssd_disability row ``<LAchildID>-D<n>``, the code as given.
 CINdetails                  one ssd_cin_episodes row, cine_referral_id ``<LAchildID>-<n>``
                             (n counts the child's episodes in the file from 1):
                             CINreferralDate, ReferralSource, PrimaryNeedCode, CINclosureDate,
@@ -86,6 +86,7 @@ TABLES = (
     "ssd_cp_plans",
     "ssd_cp_reviews",
     "ssd_pre_proceedings",
+    "ssd_disability",
 )
 FLUSH_EVERY = 2_000  # children
 SEX = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
@@ -365,7 +366,23 @@ class _Reader:
                 }
             )
         if characteristics:
-            person["pers_ethnicity"] = _Parts(characteristics[0]).text("Ethnicity")
+            traits = _Parts(characteristics[0])
+            person["pers_ethnicity"] = traits.text("Ethnicity")
+            codes = [
+                code
+                for block in traits.all("Disabilities")[:1]
+                for code in (_clean(d.text) for d in block if d.tag == "Disability")
+                if code
+            ]
+            self.rows["ssd_disability"].extend(
+                {
+                    "disa_table_id": f"{key}-D{n}",
+                    "disa_person_id": person_id,
+                    "disa_disability_code": code,
+                    SOURCE_ROW: row,
+                }
+                for n, code in enumerate(codes, 1)
+            )
         self.rows["ssd_person"].append(person)
         for details in parts.all("CINdetails"):
             self.referral(_Parts(details), person_id, key, row)

@@ -23,8 +23,10 @@ Episodes            one ssd_cla_episodes row per 903 episode: DECOM, RNE, CIN, D
                     the same. PLACE -> clap_cla_placement_type, PLACE_PROVIDER -> _provider,
                     PL_POST -> _postcode, URN -> _urn; start = first DECOM, end = last DEC;
                     REASON_PLACE_CHANGE of its last episode (the 903 records the reason against
-                    the episode that ends) -> clap_cla_placement_change_reason. HOME_POST has
-                    no canonical column (and so placement distance stays blank).
+                    the episode that ends) -> clap_cla_placement_change_reason.
+  home addresses    one ssd_address row (type "Home") per run of consecutive episodes of a
+                    period of care with the same HOME_POST: postcode, start = first DECOM,
+                    end = last DEC.
   legal statuses    one ssd_legal_status row per run of consecutive episodes of a period of care
                     with the same LS: start = first DECOM, end = last DEC.
 Reviews             REVIEW -> clar_cla_review_date; REVIEW_CODE -> _participation (PN0-PN7);
@@ -34,8 +36,12 @@ Missing             MIS_START, MIS_END -> missing episode start and end; MISSING
 OC2                 HEALTH_ASSESSMENT, TEETH_CHECK, HEALTH_CHECK = 1 -> an ssd_cla_health row of
                     type "Health Assessment", "Dental Check", "Health Surveillance Check",
                     status "Completed", date blank (the 903 says only "in the year to 31
-                    March"); 0 -> no row. SDQ, immunisations, convictions and substance misuse
-                    have no canonical table.
+                    March"); 0 -> no row. SDQ_SCORE or SDQ_REASON -> one ssd_sdq_scores row
+                    (score, reason; no date). IMMUNISATIONS 1/0 -> ssd_cla_immunisations status
+                    Y/N. SUBSTANCE_MISUSE 1 -> an ssd_cla_substance_misuse row,
+                    INTERVENTION_RECEIVED 1/0 -> its clas_intervention_received Y/N; 0 -> no
+                    row. CONVICTED 1 -> an ssd_cla_convictions row; 0 -> no row. Dates are
+                    blank, as for health checks. INTERVENTION_OFFERED has no SSD item.
 OC3                 IN_TOUCH -> clea_care_leaver_in_touch; ACTIV -> _activity; ACCOM (e.g. B1)
                     -> _accommodation (B) and _accom_suitable (1 suitable, 2 not).
 AD1, PlacedAdoption one ssd_permanence row per PlacedAdoption row (DATE_PLACED -> perm_adm_
@@ -53,8 +59,8 @@ SWEpisodes          one ssd_involvements row per row, role CW (allocated case wo
                     invo_professional_id, SW_DECOM/SW_DEC -> start/end, SW_REASON ->
                     invo_worker_change_reason; one ssd_professionals row per SW_ID, which the
                     903 defines as the Social Work England registration number.
-UASC, PrevPerm,     recognised and not imported (no canonical table): one finding each.
-DoLo
+UASC                one ssd_immigration_status row per row: status "UASC", DUC -> end date.
+PrevPerm, DoLo      recognised and not imported (no canonical table): one finding each.
 =================== ======================================================================
 
 Findings: ``unparseable_date``, ``unparseable_integer`` (error: the value is left blank; table
@@ -62,15 +68,17 @@ is the canonical table, row the 0-based data row of the file, field the 903 colu
 ``missing_child_id`` (error: the row is kept with a blank child id, its ids start
 ``<Table>#<row>``); ``unknown_column`` and ``duplicate_column`` (ignored), ``missing_column`` (a
 column casegrip reads is absent: read as blank), ``unknown_code`` (an OC2 flag neither 0 nor 1),
-``table_not_imported`` (UASC, PrevPerm, DoLo). Other codes are kept as given, or mapped as
+``table_not_imported`` (PrevPerm, DoLo). Other codes are kept as given, or mapped as
 above (SEX, MOTHER, FOSTER_CARE); the store's checks report the unknown ones.
 
 Periods of care: a child's episodes, in DECOM order, belong to one period of care while each
 DECOM equals the previous episode's DEC. Ids are made from the child's id: periods
 ``<child>-P1``, episodes ``<child>-E1``, placements ``<child>-PL1``, legal statuses
-``<child>-LS1`` (numbered in date order), reviews ``<child>-R1``, missing episodes ``-M1``,
-health checks ``-H1``, care leaver rows ``-CL1``, permanence ``-PA1``/``-AD1`` and involvements
-``-SW1`` (numbered in file order).
+``<child>-LS1`` and home addresses ``<child>-HA1`` (numbered in date order), reviews
+``<child>-R1``, missing episodes ``-M1``, health checks ``-H1``, SDQs ``-SDQ1``, substance
+misuse ``-SM1``, convictions ``-CV1``, UASC statuses ``-UASC1``, care leaver rows ``-CL1``,
+permanence ``-PA1``/``-AD1`` and involvements ``-SW1`` (numbered in file order); an
+immunisation status is keyed by the child.
 
 Extract date: 31 March of ``collection_year`` when given (the 2024 collection ends on
 31/03/2024). Otherwise the latest episode date (DECOM or DEC) that is not after the day of the
@@ -109,6 +117,12 @@ TABLES = (
     "ssd_permanence",
     "ssd_involvements",
     "ssd_professionals",
+    "ssd_sdq_scores",
+    "ssd_cla_immunisations",
+    "ssd_cla_substance_misuse",
+    "ssd_cla_convictions",
+    "ssd_address",
+    "ssd_immigration_status",
 )
 
 SEX = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U", "MALE": "M", "FEMALE": "F"}
@@ -299,6 +313,8 @@ class _Mapping:
         self.reviews(out)
         self.missing(out)
         self.health(out)
+        self.outcomes(out)
+        self.uasc(out)
         self.care_leavers(out)
         self.permanence(out)
         self.involvements(out)  # also professionals
@@ -372,6 +388,7 @@ class _Mapping:
         previous: _Episode | None = None
         placement: dict = {}
         legal: dict = {}
+        home: dict = {}
         for number, episode in enumerate(episodes, 1):
             values = episode.values
             same_period = (
@@ -410,6 +427,22 @@ class _Mapping:
                 }
                 out["ssd_legal_status"].append(legal)
             legal["lega_legal_status_end_date"] = episode.end
+
+            post = values.get("HOME_POST")
+            if post is None:
+                home = {}
+            elif not same_period or home.get("addr_address_postcode") != post:
+                home = {
+                    "addr_table_id": f"{key}-HA{self.number('ssd_address', key)}",
+                    "addr_person_id": child,
+                    "addr_address_type": "Home",
+                    "addr_address_start_date": episode.start,
+                    "addr_address_postcode": post,
+                    SOURCE_ROW: episode.row,
+                }
+                out["ssd_address"].append(home)
+            if home:
+                home["addr_address_end_date"] = episode.end
 
             out["ssd_cla_episodes"].append(
                 {
@@ -472,6 +505,71 @@ class _Mapping:
                             SOURCE_ROW: row.row,
                         }
                     )
+
+    def outcomes(self, out: dict[str, list[dict]]) -> None:
+        """OC2's SDQ, immunisations, substance misuse and convictions, each in its SSD table."""
+        for row in self.rows("OC2", "ssd_sdq_scores"):
+            # health() has read the same rows and reported a missing CHILD once already
+            child = row.get("CHILD")
+            key = child if child is not None else f"OC2#{row.row}"
+            score, reason = row.integer("SDQ_SCORE"), row.get("SDQ_REASON")
+            if score is not None or reason is not None:
+                out["ssd_sdq_scores"].append(
+                    {
+                        "csdq_table_id": f"{key}-SDQ{self.number('ssd_sdq_scores', key)}",
+                        "csdq_person_id": child,
+                        "csdq_sdq_score": score,
+                        "csdq_sdq_reason": reason,
+                        SOURCE_ROW: row.row,
+                    }
+                )
+            immunised = _yes_no(row, "IMMUNISATIONS", "ssd_cla_immunisations")
+            if immunised is not None:
+                out["ssd_cla_immunisations"].append(
+                    {
+                        "clai_person_id": child,
+                        "clai_immunisations_status": immunised,
+                        SOURCE_ROW: row.row,
+                    }
+                )
+            if _yes_no(row, "SUBSTANCE_MISUSE", "ssd_cla_substance_misuse") == "Y":
+                number = self.number("ssd_cla_substance_misuse", key)
+                out["ssd_cla_substance_misuse"].append(
+                    {
+                        "clas_substance_misuse_id": f"{key}-SM{number}",
+                        "clas_person_id": child,
+                        "clas_intervention_received": _yes_no(
+                            row, "INTERVENTION_RECEIVED", "ssd_cla_substance_misuse"
+                        ),
+                        SOURCE_ROW: row.row,
+                    }
+                )
+            if _yes_no(row, "CONVICTED", "ssd_cla_convictions") == "Y":
+                number = self.number("ssd_cla_convictions", key)
+                out["ssd_cla_convictions"].append(
+                    {
+                        "clac_cla_conviction_id": f"{key}-CV{number}",
+                        "clac_person_id": child,
+                        SOURCE_ROW: row.row,
+                    }
+                )
+
+    def uasc(self, out: dict[str, list[dict]]) -> None:
+        # Every child in the 903 UASC table was an unaccompanied asylum-seeking child in the
+        # year; DUC is when that ended (or ends: the 18th birthday).
+        for row in self.rows("UASC", "ssd_immigration_status"):
+            child, key = row.child()
+            out["ssd_immigration_status"].append(
+                {
+                    "immi_immigration_status_id": (
+                        f"{key}-UASC{self.number('ssd_immigration_status', key)}"
+                    ),
+                    "immi_person_id": child,
+                    "immi_immigration_status": "UASC",
+                    "immi_immigration_status_end_date": row.date("DUC", event=False),
+                    SOURCE_ROW: row.row,
+                }
+            )
 
     def care_leavers(self, out: dict[str, list[dict]]) -> None:
         for row in self.rows("OC3", "ssd_care_leavers"):
@@ -565,6 +663,21 @@ class _Mapping:
             }
             for worker, first in workers.items()
         )
+
+
+def _yes_no(row: _Row, column: str, canonical: str) -> str | None:
+    """A 0/1 flag as Y or N; None when blank, or when odd (and then reported)."""
+    value = row.code(column, YES_NO)
+    if value not in (None, "Y", "N"):
+        message = f"{column} {value!r} is neither 1 nor 0; it was not imported."
+        row.mapping.findings.append(
+            Finding(
+                "unknown_code", canonical, row.row, column, value, message,
+                Severity.WARNING, row.file.name,
+            )
+        )  # fmt: skip
+        return None
+    return value
 
 
 def _new_placement(previous: _Episode, episode: _Episode) -> bool:

@@ -291,6 +291,8 @@ FUTURE_ALLOWED = frozenset(
         "cppr_cp_review_due",
         "clar_cla_review_due_date",
         "cinr_cin_plan_review_due_date",
+        # a UASC status ends on the 18th birthday, often still to come
+        "immi_immigration_status_end_date",
     }
 )
 
