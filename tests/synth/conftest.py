@@ -9,6 +9,14 @@ from casegrip.synth import synthesise
 END = date(2025, 6, 30)
 
 
+def years_on(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for 29 February), as the DfE counts ages."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 @pytest.fixture(scope="session")
 def small():
     return synthesise("small", years=2, seed=1, end_date=END)

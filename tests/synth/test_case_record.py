@@ -12,7 +12,7 @@ from casegrip.model.schema import SOURCE_ROW, TABLES
 from casegrip.synth import calibration_report, format_report, synthesise, write_extract
 from casegrip.synth.calibration import last_full_year
 
-from .conftest import END
+from .conftest import END, years_on
 
 
 def test_every_canonical_table_is_there_in_canonical_shape(small):
@@ -84,6 +84,33 @@ def test_assessment_timeliness_improves_from_the_first_year_to_the_last(small):
     report = {row.name: row.value for row in calibration_report(small)}
     assert report["assessments_45wd_pct"] > report["assessments_45wd_first_year_pct"] + 2
     assert report["caseload"] < report["caseload_first_year"]
+
+
+def test_care_leavers_homeless_or_in_custody_are_never_suitably_housed(rows):
+    accommodation = rows(
+        "ssd_care_leavers", "clea_care_leaver_accommodation", "clea_care_leaver_accom_suitable"
+    )
+    never = [(code, suitable) for code, suitable in accommodation if code[0] in "SX"]
+    assert never
+    assert all(code[1] == "2" and suitable == "N" for code, suitable in never)  # rule 133
+    assert any(code[1] == "1" for code, _ in accommodation)
+
+
+def test_only_young_people_in_care_until_18_stay_with_former_foster_carers(rows):
+    born = dict(rows("ssd_person", "pers_person_id", "pers_dob"))
+    left = {}
+    for child, ceased in rows("ssd_cla_episodes", "clae_person_id", "clae_cla_episode_ceased_date"):
+        if ceased is not None:
+            left[child] = max(ceased, left.get(child, ceased))
+    staying = [
+        child
+        for child, code in rows(
+            "ssd_care_leavers", "clea_person_id", "clea_care_leaver_accommodation"
+        )
+        if code.startswith("Z")
+    ]
+    assert staying
+    assert all(left.get(child) == years_on(born[child], 18) for child in staying)  # rule 3001
 
 
 def test_the_last_full_year_runs_april_to_march():

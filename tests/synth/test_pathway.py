@@ -1,6 +1,7 @@
 """Invariants of the children's pathway in the small synthetic authority."""
 
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -8,8 +9,11 @@ import pytest
 
 from casegrip.calendar import WorkingCalendar
 from casegrip.model import codes
+from casegrip.synth.days import to_day
+from casegrip.synth.distributions import FOSTER
+from casegrip.synth.pathway import CaseSimulation, Child
 
-from .conftest import END
+from .conftest import END, years_on
 
 CALENDAR = WorkingCalendar()
 
@@ -143,6 +147,84 @@ def test_placements_of_a_period_follow_one_another(rows):
             assert stop == next_start > start
 
 
+def test_police_protection_lasts_72_hours_at_most_an_emergency_order_longer(rows):
+    ended = [
+        (code, (stop - start).days)
+        for code, start, stop in rows(
+            "ssd_legal_status",
+            "lega_legal_status",
+            "lega_legal_status_start_date",
+            "lega_legal_status_end_date",
+        )
+        if stop is not None
+    ]
+    police = [days for code, days in ended if code == "L1"]
+    assert police
+    assert max(police) <= 3  # SSDA903 rule 361
+    assert max(days for code, days in ended if code == "L2") > 3
+
+
+def test_only_children_of_10_or_over_leave_a_placement_for_custody(rows):
+    born = dict(rows("ssd_person", "pers_person_id", "pers_dob"))
+    custody = [
+        (child, start)
+        for child, start, why in rows(
+            "ssd_cla_placement",
+            "clap_person_id",
+            "clap_cla_placement_start_date",
+            "clap_cla_placement_change_reason",
+        )
+        if why == "CUSTOD"
+    ]
+    assert custody
+    assert all(start >= years_on(born[child], 10) for child, start in custody)  # rule 234
+
+
+def test_placements_open_in_2025_26_have_its_codes_and_other_placements_no_provider(rows):
+    placements = rows(
+        "ssd_cla_placement",
+        "clap_cla_placement_type",
+        "clap_cla_placement_end_date",
+        "clap_cla_placement_provider",
+        "clap_cla_placement_urn",
+    )
+    april = date(2025, 4, 1)
+    retired = {"H5", "P2", "Z1"}
+    assert {kind for kind, stop, *_ in placements if stop and stop < april} & retired
+    assert not {kind for kind, stop, *_ in placements if not stop or stop >= april} & retired
+    other = [(provider, urn) for kind, _, provider, urn in placements if kind.startswith("Z")]
+    assert other
+    assert all(provider is None and urn is None for provider, urn in other)
+
+
+def test_special_guardianship_to_former_foster_carers_ends_a_foster_placement(rows):
+    kinds = dict(rows("ssd_cla_placement", "clap_cla_placement_id", "clap_cla_placement_type"))
+    ended = [
+        (why, kinds[placement])
+        for placement, why in rows(
+            "ssd_cla_episodes", "clae_cla_placement_id", "clae_cla_episode_ceased_reason"
+        )
+        if why in ("E45", "E46", "E47", "E48")
+    ]
+    assert {why for why, _ in ended} == {"E45", "E46", "E47", "E48"}
+    assert all(kind in FOSTER for why, kind in ended if why in ("E45", "E46"))  # rule 516
+
+
+def test_only_young_people_of_16_or_over_move_to_adult_social_care():
+    sim = object.__new__(CaseSimulation)  # a care plan draws on nothing but the random stream
+    sim.rng = random.Random(7)
+    child = Child(1, "C1")
+    child.dob = to_day(date(2010, 1, 1))
+    ages = []
+    for entry in (date(2022, 6, 1), date(2025, 7, 1)):  # aged 12, so gone before 16; then 15
+        for _ in range(20_000):
+            plan = sim.care_plan(child, to_day(entry))
+            if plan.reason == "E7":
+                ages.append((plan.end - child.dob) / 365.25)
+    assert ages
+    assert min(ages) >= 16  # SSDA903 rule 389
+
+
 def test_first_cla_review_is_due_20_working_days_after_entering_care(rows):
     entered = dict(rows("ssd_cla_episodes", "clae_cla_id", "clae_entered_care_date"))
     first_due = {}
@@ -185,6 +267,27 @@ def test_cases_have_an_allocated_social_worker_and_change_hands_sometimes(rows):
         if role == "CW":
             per_referral[ref] += 1
     assert max(per_referral.values()) >= 3
+
+
+def test_a_worker_holds_a_case_three_days_at_least_unless_it_closes(rows):
+    allocated = [
+        row
+        for row in rows(
+            "ssd_involvements",
+            "invo_person_id",
+            "invo_professional_role_id",
+            "invo_involvement_start_date",
+            "invo_involvement_end_date",
+            "invo_worker_change_reason",
+        )
+        if row[1] == "CW"
+    ]
+    # A case may close within days (SSDA903 SW09 then sees a short episode, rightly); but no
+    # case is handed to another team or worker that soon, nor two allocations begin at once.
+    short = {why for *_, start, stop, why in allocated if stop and (stop - start).days < 3}
+    assert short == {"Case closed"}
+    starts = Counter((child, start) for child, _, start, *_ in allocated)
+    assert max(starts.values()) == 1
 
 
 def test_newly_qualified_workers_have_protected_caseloads(rows, small):

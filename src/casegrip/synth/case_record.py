@@ -24,7 +24,7 @@ from casegrip.model.extract import Extract
 from casegrip.model.schema import SOURCE_ROW, TABLES, conform, table
 
 from .days import Days, add_years, to_date, to_day
-from .distributions import ACCOMMODATION, ACTIVITY, IN_TOUCH
+from .distributions import ACCOMMODATION, ACTIVITY, IN_TOUCH, NEVER_SUITABLE, NEVER_SUITABLE_SHARE
 from .organisation import OrganisationPlan, to_config
 from .pathway import COLUMNS, LEAF_IDS, WORKER_COLUMNS, YEAR, CaseSimulation, Child
 from .profiles import Profile, england_profiles
@@ -393,13 +393,23 @@ def _care_leavers(children: list[Child], sim: CaseSimulation, resolve, seed: int
             eligibility = "Former relevant"
         in_touch = "YES" if age < 18 else IN_TOUCH(rng)
         contact = end - (rng.randint(0, 56) if in_touch == "YES" else rng.randint(60, 400))
-        suitable = rng.random() < (0.91 if age < 19 else 0.88)
+        # England's share in suitable accommodation, of which homeless young people and those
+        # in custody are none: the others are suitable a little more often.
+        share = (0.91 if age < 19 else 0.88) / (1 - NEVER_SUITABLE_SHARE)
+        suitable = rng.random() < share
         pa = resolve((pa_span, end)) if pa_span is not None else None
         worker = pa if eligibility == "Former relevant" else resolve((cw_span, end))
         if eligibility == "Former relevant" and pa is None:
             continue  # support not yet begun or already ended
         review = end - (rng.randint(0, 182) if rng.random() < 0.88 else rng.randint(183, 330))
-        accommodation = ACCOMMODATION(rng) + ("1" if suitable else "2")
+        place = ACCOMMODATION(rng)
+        while place == "Z" and left != add_years(c.dob, 18):
+            # Only young people in care until 18 stay on with their former foster carers, never
+            # one who left care before (SSDA903 rule 3001).
+            place = ACCOMMODATION(rng)
+        if place in NEVER_SUITABLE:  # SSDA903 rule 133
+            suitable = False
+        accommodation = place + ("1" if suitable else "2")
         # What a young person is doing is known only while the authority is in touch.
         activity = ACTIVITY(rng)
         rows.append(

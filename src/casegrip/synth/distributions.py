@@ -177,8 +177,15 @@ LATER_PLACEMENT = {
 }  # fmt: skip
 # Codes retired in 2025 (SSDA903 2025 schema): supported accommodation is K3 from then.
 RETIRED_2025 = {"H5": "K3", "P2": "K3"}
+# Z1 (other placements) was split into Z11 to Z14 for the 2025-26 return (SSDA903 2026). There
+# is no national mix of the new codes yet: other placements are spread evenly over them.
+OTHER_PLACEMENT_2026 = Pick({"Z11": 1, "Z12": 1, "Z13": 1, "Z14": 1})
+# Other placements have no placement provider (SSDA903 rules 178 and 213).
+NO_PROVIDER = frozenset({"Z1", "Z11", "Z12", "Z13", "Z14"})
 FOSTER = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
-RESIDENTIAL = frozenset({"K1", "K2", "K3", "R1", "H5", "P2", "S1", "Z1"})
+RESIDENTIAL = frozenset(
+    {"K1", "K2", "K3", "R1", "H5", "P2", "S1", "Z1", "Z11", "Z12", "Z13", "Z14"}
+)
 PROVIDER = {
     "foster": Pick({"PR1": 58, "PR4": 38, "PR5": 4}),
     "K2": Pick({"PR1": 25, "PR4": 70, "PR5": 5}),
@@ -192,10 +199,14 @@ PLACEMENT_CHANGE_REASON = Pick(
 # Care leavers: in touch, accommodation (SSDA903 ACCOM letter, suitability digit added later)
 # and activity, England 2024-2025 shares for 19-21 year olds.
 IN_TOUCH = Pick({"YES": 91, "NO": 3, "REFU": 2, "NREQ": 2, "RHOM": 2})
-ACCOMMODATION = Pick(
-    {"U": 30, "B": 15, "Z": 10, "D": 10, "E": 6, "K": 6, "T": 4, "C": 3, "Y": 6, "S": 2, "V": 2,
-     "W": 1, "X": 2, "R": 2, "G": 1}
-)  # fmt: skip
+_ACCOMMODATION = {
+    "U": 30, "B": 15, "Z": 10, "D": 10, "E": 6, "K": 6, "T": 4, "C": 3, "Y": 6, "S": 2, "V": 2,
+    "W": 1, "X": 2, "R": 2, "G": 1,
+}  # fmt: skip
+ACCOMMODATION = Pick(_ACCOMMODATION)
+# No fixed abode (S) and custody (X) are never suitable: the SSDA903 has S2 and X2 only.
+NEVER_SUITABLE = frozenset({"S", "X"})
+NEVER_SUITABLE_SHARE = sum(_ACCOMMODATION[k] for k in NEVER_SUITABLE) / sum(_ACCOMMODATION.values())
 # The SSDA903 codes since 2022: F3/P3 (training or employment) became F4/P4 (training) and
 # F5/P5 (employment). Activity is recorded for young people in touch only, so never 0.
 ACTIVITY = Pick(

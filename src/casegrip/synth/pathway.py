@@ -42,6 +42,8 @@ from .distributions import (
     ICPC_LATE,
     ICPC_ON_TIME,
     LATER_PLACEMENT,
+    NO_PROVIDER,
+    OTHER_PLACEMENT_2026,
     PLACEMENT_CHANGE_REASON,
     PRIMARY_NEED,
     PROVIDER,
@@ -57,13 +59,14 @@ from .distributions import (
 )
 from .profiles import Profile
 from .teams import LocalityTeams, TeamRoles
-from .workforce import Roster
+from .workforce import MIN_ALLOCATION_DAYS, Roster
 
 YEAR = 365
-APRIL_2025 = to_day(date(2025, 4, 1))  # SSDA903 2025: H5 and P2 retired, K3 added
+# The 2025-26 return's codes: H5 and P2 retired (K3 added), Z1 split into Z11 to Z14.
+APRIL_2025 = to_day(date(2025, 4, 1))
 # Placement types with no Ofsted URN (SSDA903 rules 218 and 222).
 URN_EXEMPT = frozenset(
-    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"}
 )
 # Categories of need a period of care can start with: N9 (not in need) and N0 (not stated)
 # are CIN census codes only.
@@ -633,6 +636,15 @@ class CaseSimulation:
             return
         if ep.cw_team in ep.loc.safeguarding and team in ep.loc.safeguarding:
             return  # stays with the safeguarding team that has it
+        span = self.spans[ep.cw_span] if ep.cw_span is not None else None
+        if span is not None and day - span[4] < MIN_ALLOCATION_DAYS:
+            # Nobody hands a case on within a day or two of taking it (a child who comes into
+            # care the day they are referred is allocated to the looked-after team at once):
+            # the team that keeps it holds it from the start, rather than leaving an
+            # allocation too short to be a social worker episode (SSDA903 SW09, SW19).
+            span[2] = team
+            ep.cw_team = team
+            return
         if ep.cw_span is not None:
             self.end_span(ep.cw_span, day, TRANSFERRED)
         ep.cw_span = self.span(ep.child, ep.ref, team, "CW", day)
@@ -1315,6 +1327,9 @@ class CaseSimulation:
         elif pathway == "other":
             plan.end = entry + self.ri(30, 1100)
             plan.reason = OTHER_END_REASON(rng)
+            # Adult social care takes over at 16 at the earliest (SSDA903 rule 389).
+            while plan.reason == "E7" and plan.end < add_years(child.dob, 16):
+                plan.reason = OTHER_END_REASON(rng)
         else:
             plan.reason = UNTIL_18_REASON(rng)
         if plan.end >= eighteen:
@@ -1350,8 +1365,11 @@ class CaseSimulation:
         court = rng.random() < CARE_ORDER_ROUTE.get(plan.pathway, 0.1) and not uasc
         since = entry
         if rng.random() < 0.12:  # police protection or an emergency protection order first
-            legal.append((rng.choice(("L1", "L2")), entry))
-            since = entry + self.ri(1, 8)
+            first = rng.choice(("L1", "L2"))
+            legal.append((first, entry))
+            # Police protection lasts 72 hours at most (SSDA903 rule 361); an emergency
+            # protection order up to eight days.
+            since = entry + (self.ri(1, 3) if first == "L1" else self.ri(1, 8))
         if court:
             issue = since if rng.random() < 0.45 else since + self.ri(3, 120)
             if issue > since:
@@ -1415,10 +1433,12 @@ class CaseSimulation:
         place_ids = []
         for i, (since, code, _same) in enumerate(placements):
             until = placements[i + 1][0] if i + 1 < len(placements) else stop
-            # Placements still open on 1 April 2025 were recoded to the 2025 codes, as
+            # Placements open on 1 April 2025 or later were recoded to the 2025-26 codes, as
             # authorities had to for their 903 return.
-            if until > APRIL_2025 and code in RETIRED_2025:
+            if until >= APRIL_2025 and code in RETIRED_2025:
                 code = placements[i][1] = RETIRED_2025[code]
+            elif until >= APRIL_2025 and code == "Z1":
+                code = placements[i][1] = OTHER_PLACEMENT_2026(rng)
             if code in ("H5", "K3") and self.age(child, since) < 16:
                 # Supported accommodation is for 16- and 17-year-olds (SSDA903 rule 371).
                 code = placements[i][1] = "K2"
@@ -1431,6 +1451,8 @@ class CaseSimulation:
                 provider = PROVIDER["foster"](rng)
             elif code == "P1":
                 provider = "PR0"
+            elif code in NO_PROVIDER:
+                provider = None
             else:
                 # Children's homes and adoptive placements are the council's own or private
                 # and voluntary ones; other public bodies run neither (SSDA903 rule 529).
@@ -1445,6 +1467,10 @@ class CaseSimulation:
             change = None
             if ended and i + 1 < len(placements):
                 change = "PLACE" if placements[i + 1][2] else PLACEMENT_CHANGE_REASON(rng)
+                # No child under 10, the age of criminal responsibility, is taken into
+                # custody (SSDA903 rule 234).
+                while change == "CUSTOD" and since < add_years(child.dob, 10):
+                    change = PLACEMENT_CHANGE_REASON(rng)
             place_id = self.next_id("PL")
             place_ids.append(place_id)
             rows.append(
@@ -1462,6 +1488,11 @@ class CaseSimulation:
                     change,
                 )
             )
+
+        if plan.reason in ("E45", "E46") and placements[-1][1] not in FOSTER:
+            # A special guardianship order to former foster carers (E45, E46) is made while
+            # the child lives with them (SSDA903 rule 516); to anyone else it is E47 or E48.
+            plan.reason = "E47" if plan.reason == "E45" else "E48"
 
         # Reviews: within 20 working days, then 3 months, then every 6 months.
         reviews = self.tables["ssd_cla_reviews"]

@@ -49,6 +49,10 @@ SOCIAL_WORK_TITLES = frozenset(
     }
 )
 ASYE_TITLE = "ASYE social worker"
+# The shortest time a worker holds a case: nobody is allocated a case to hand it on within a
+# day or two (the DfE counts an allocation under three days as no social worker episode,
+# SSDA903 rule SW09).
+MIN_ALLOCATION_DAYS = 3
 
 
 @dataclass
@@ -238,6 +242,7 @@ class Allocation:
         asye_cap = rates.asye_cap
         random = rng.random
         mean_keep = rates.reallocation_days
+        hold = MIN_ALLOCATION_DAYS
 
         def choose(team: str, day: int, exclude: str | None = None) -> Holder:
             pool = active.get(team)
@@ -251,6 +256,9 @@ class Allocation:
                 candidates = [h for h in pool if h.professional_id != exclude] or pool
             else:
                 candidates = pool
+            # A manager does not give a case to a worker who leaves in the next few days.
+            staying = [h for h in candidates if h.end is None or h.end - day >= hold]
+            candidates = staying or candidates
             if len(candidates) > 4:
                 n = len(candidates)
                 candidates = [candidates[int(random() * n)] for _ in range(4)]
@@ -276,8 +284,9 @@ class Allocation:
             load[pid] = load.get(pid, 0) + 1
             cases.setdefault(pid, set()).add(i)
             span_end = spans[i][P_END]
-            change = day + 1 + round(rng.expovariate(1 / mean_keep))
-            if change < (end + 1 if span_end is None else span_end):
+            # Not handed on in its first days, nor in the last days before the case ends.
+            change = day + hold + round(rng.expovariate(1 / mean_keep))
+            if change < (end + 1 if span_end is None else span_end - hold + 1):
                 seq += 1
                 heapq.heappush(events, (change, 4, seq, (i, len(segments[i]))))
 
