@@ -23,6 +23,7 @@ from casegrip.config import AuthorityConfig, dump_config
 from casegrip.model.extract import Extract
 from casegrip.model.schema import SOURCE_ROW, TABLES, conform, table
 
+from .child_details import child_details
 from .days import Days, add_years, to_date, to_day
 from .distributions import ACCOMMODATION, ACTIVITY, IN_TOUCH, NEVER_SUITABLE, NEVER_SUITABLE_SHARE
 from .organisation import OrganisationPlan, to_config
@@ -284,6 +285,15 @@ def _tables(
         "supe_supervision_minutes",
     )
     tables["ssd_supervision"] = _arrow("ssd_supervision", columns, rows)
+
+    for name, (columns, rows) in child_details(
+        tables,
+        seed=f"{sim.profile.name}-{seed}",
+        prefix=prefix,
+        first=to_date(sim.horizon),
+        end=to_date(end),
+    ).items():
+        tables[name] = _arrow(name, columns, rows)
 
     # Every canonical table, in the schema's order, empty where nothing was made.
     return {
