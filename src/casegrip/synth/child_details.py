@@ -21,7 +21,6 @@ import pyarrow as pa
 
 from .days import to_day
 
-YEAR = 365
 # The DfE's disability codes, as the CIN census writes them; MOB to DDA are disabilities.
 DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA")
 # The words an SSD extract holds for them (the CIN census builder maps the words to codes).
@@ -96,10 +95,12 @@ def child_details(
         march = date(first.year, 3, 31)
         while march <= end:
             for start, stop in periods[child]:
-                in_care = start <= march - timedelta(days=YEAR) and (stop is None or stop > march)
+                # in care from 1 April to 31 March, as the SSDA903 counts a year
+                year_first = date(march.year - 1, 4, 1)
+                in_care = start <= year_first and (stop is None or stop > march)
                 if not in_care or march < first:
                     continue
-                year_start = max(date(march.year - 1, 4, 1), first)
+                year_start = max(year_first, first)
                 span = (march - year_start).days
 
                 def day_in_year(year_start: date = year_start, span: int = span) -> int:
@@ -107,7 +108,7 @@ def child_details(
 
                 age = _age(dob, march)
                 # 4 or over at 31 March and not yet 17 on 1 April (SSDA903 rules 188, 189)
-                if age >= 4 and _age(dob, date(march.year - 1, 4, 1)) < 17:
+                if age >= 4 and _age(dob, year_first) < 17:
                     if rng.random() < 0.8:
                         score = max(0, min(40, round(rng.gauss(14, 7))))
                         sdq.append((None, child, day_in_year(), score, None))
@@ -115,8 +116,9 @@ def child_details(
                         sdq.append((None, child, day_in_year(), None, rng.choice(SDQ_REASONS)))
                 latest_immunisation = ("Y" if rng.random() < 0.88 else "N", day_in_year())
                 if age >= 11 and rng.random() < 0.04:
-                    received = "Y" if rng.random() < 0.7 else "N"
-                    misuse.append((None, child, day_in_year(), rng.choice(SUBSTANCES), received))
+                    # Always an intervention: the SSD has no item for one offered and refused,
+                    # which the SSDA903 asks for when none was received (rule 159).
+                    misuse.append((None, child, day_in_year(), rng.choice(SUBSTANCES), "Y"))
                 if age >= 10 and rng.random() < 0.03:
                     convicted.append((None, child, day_in_year(), rng.choice(OFFENCES)))
             march = date(march.year + 1, 3, 31)
