@@ -3,6 +3,8 @@
 import csv
 from datetime import date as D
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from casegrip.returns.case_record import case_record_from_tables
@@ -237,6 +239,40 @@ def test_a_young_person_who_came_into_care_after_their_17th_birthday_is_no_care_
         con.close()
     assert [r["CHILD"] for r in built.rows("Episodes")] == ["G"]
     assert [r["CHILD"] for r in built.rows("OC3")] == ["D"]  # not G
+
+
+def test_a_young_person_first_looked_after_after_the_year_is_no_care_leaver_of_it():
+    # G turned 17 on 1 June 2025 but first came into care in June 2026, after the year: the
+    # care leaver record is of a later leaving. With no episodes at all (a 903 import), kept.
+    episodes = record(
+        ssd_cla_episodes=[
+            {"clae_cla_episode_id": "G1", "clae_person_id": "G", "clae_cla_id": "G",
+             "clae_cla_episode_start_date": D(2026, 6, 1),
+             "clae_cla_episode_start_reason": "S", "clae_cla_episode_ceased_date": D(2026, 8, 1),
+             "clae_cla_episode_ceased_reason": "E8"},
+        ]
+    )  # fmt: skip
+    leaver = record(
+        ssd_care_leavers=[
+            {"clea_table_id": "CLG", "clea_person_id": "G", "clea_care_leaver_in_touch": "YES",
+             "clea_care_leaver_latest_contact": D(2026, 9, 1),
+             "clea_care_leaver_activity": "F2", "clea_care_leaver_accommodation": "B",
+             "clea_care_leaver_accom_suitable": "1"},
+        ]
+    )  # fmt: skip
+    others = CASE_RECORD["ssd_cla_episodes"]
+    others = others.filter(pc.not_equal(others.column("clae_person_id"), "G"))
+    leavers = CASE_RECORD["ssd_care_leavers"]
+    for later, expected in ((episodes["ssd_cla_episodes"], ["D"]), (None, ["D", "G"])):
+        tables = dict(CASE_RECORD)
+        tables["ssd_cla_episodes"] = pa.concat_tables([others, later]) if later else others
+        tables["ssd_care_leavers"] = pa.concat_tables([leavers, leaver["ssd_care_leavers"]])
+        con = case_record_from_tables(tables)
+        try:
+            built = build_ssda903(con, 2026, la_code="998")
+        finally:
+            con.close()
+        assert [r["CHILD"] for r in built.rows("OC3")] == expected
 
 
 def test_adoption_and_previous_permanence(built):

@@ -663,6 +663,15 @@ class _Builder:
                 WHERE e.clae_person_id = c.child AND e.clae_cla_episode_start_date <= $end
                   AND (e.clae_cla_episode_ceased_date IS NULL
                        OR e.clae_cla_episode_ceased_date >= c.birthday)))
+            -- nor is one who first came into care after the year (the record holds only
+            -- later episodes of them; one with none, as a 903 import may be, is kept)
+            AND NOT (
+                EXISTS (SELECT 1 FROM snap.ssd_cla_episodes e
+                        WHERE e.clae_person_id = c.child
+                          AND e.clae_cla_episode_start_date > $end)
+                AND NOT EXISTS (SELECT 1 FROM snap.ssd_cla_episodes e
+                                WHERE e.clae_person_id = c.child
+                                  AND e.clae_cla_episode_start_date <= $end))
             """,
             {"earliest": earliest, "latest": latest},
         )
