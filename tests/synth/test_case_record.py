@@ -11,6 +11,9 @@ from casegrip.config import load_config
 from casegrip.model.schema import SOURCE_ROW, TABLES
 from casegrip.synth import calibration_report, format_report, synthesise, write_extract
 from casegrip.synth.calibration import last_full_year
+from casegrip.synth.case_record import _people
+from casegrip.synth.days import to_day
+from casegrip.synth.pathway import Child
 
 from .conftest import END, years_on
 
@@ -149,3 +152,25 @@ def test_csv_dates_are_iso(small, tmp_path):
     date_at = header.split(",").index('"cine_referral_date"')
     assert len(first.split(",")[date_at]) == 10
     date.fromisoformat(first.split(",")[date_at])
+
+
+def test_every_child_has_a_upn_of_their_own_with_a_valid_check_letter():
+    # Enough school-age children that UPNs drawn at random would collide (a UPN is one
+    # pupil's: CIN census rule 1520).
+    end = to_day(END)
+    children = []
+    for n in range(1, 200_001):
+        child = Child(n, f"C{n:06d}")
+        child.dob = end - 3000 - n % 3000
+        child.forename, child.surname, child.sex, child.ethnicity = "Ann", "Lee", "F", "WBRI"
+        child.send, child.expected, child.nationality = "N", None, None
+        children.append(child)
+    columns, rows = _people(children, end, "999", 1)
+    upns = [row[columns.index("pers_upn")] for row in rows]
+    upns = [u for u in upns if u is not None]
+    assert len(upns) > 150_000
+    assert len(set(upns)) == len(upns)
+    for upn in upns:
+        digits = upn[1:]
+        check = sum(int(c) * w for c, w in zip(digits, range(2, 14), strict=True)) % 23
+        assert upn[0] == "ABCDEFGHJKLMNPQRTUVWXYZ"[check]

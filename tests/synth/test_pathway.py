@@ -9,9 +9,14 @@ import pytest
 
 from casegrip.calendar import WorkingCalendar
 from casegrip.model import codes
-from casegrip.synth.days import to_day
+from casegrip.synth.case_record import HISTORY_YEARS
+from casegrip.synth.days import Days, add_years, to_date, to_day
 from casegrip.synth.distributions import FOSTER
-from casegrip.synth.pathway import CaseSimulation, Child
+from casegrip.synth.organisation import to_config
+from casegrip.synth.pathway import COLUMNS, YEAR, CaseSimulation, Child
+from casegrip.synth.profiles import profile as named_profile
+from casegrip.synth.teams import team_roles
+from casegrip.synth.workforce import build_roster
 
 from .conftest import END, years_on
 
@@ -371,3 +376,128 @@ def test_the_record_reaches_back_a_year_before_the_years_asked_for(rows, small):
     # Children in care at the start came into care long before.
     entered = [d for (d,) in rows("ssd_cla_episodes", "clae_entered_care_date")]
     assert min(entered) < date(first.year - 5, 1, 1)
+
+
+def _simulation(seed: int = 1) -> CaseSimulation:
+    """The small authority's simulation set up as ``synthesise`` sets it up, not yet run, so
+    that a test can send it the referrals it wants."""
+    prof = named_profile("small")
+    end = to_day(END)
+    window_start = add_years(end, -2)
+    history_start = add_years(window_start, -HISTORY_YEARS)
+    plan = prof.organisation(seed)
+    config = to_config(plan, prof.child_population)
+    first, last = to_date(history_start - 20 * YEAR), to_date(end + 8 * YEAR)
+    working = WorkingCalendar(config.closure_days, first_year=first.year, last_year=last.year)
+    roster = build_roster(
+        plan,
+        prof.rates,
+        random.Random(f"{prof.name}-{seed}-staff"),
+        first=history_start,
+        window_start=window_start,
+        end=end,
+        prefix=prof.prefix,
+    )
+    return CaseSimulation(
+        prof,
+        team_roles(plan),
+        roster,
+        Days(working, first, last),
+        seed=seed,
+        history_start=history_start,
+        window_start=window_start,
+        end=end,
+    )
+
+
+def _refer(sim: CaseSimulation, n: int, to_eighteen: tuple[int, int] | None) -> None:
+    """``n`` referrals in the last two years, of children at risk half the time (so many have
+    a section 47 enquiry) and, with ``to_eighteen``, ``(low, high)`` days short of 18."""
+    rng = random.Random(5)
+    for _ in range(n):
+        day = sim.days.on_or_after(rng.randint(sim.window_start, sim.end - 120))
+        child = sim.new_child(day, age=10)
+        if to_eighteen is not None:
+            child.dob = add_years(day + rng.randint(*to_eighteen), -18)
+        sim.referral(child, day, risk=rng.random() < 0.5)
+
+
+def _column(sim: CaseSimulation, name: str, *columns: str) -> list[tuple]:
+    at = [COLUMNS[name].index(c) for c in columns]
+    return [tuple(row[i] for i in at) for row in sim.tables[name]]
+
+
+def _work_after_closure(sim: CaseSimulation) -> list[tuple]:
+    """(episode, what) for each assessment unfinished, or enquiry or conference not yet held,
+    when its episode closed: CIN census rules 8867 and 8868."""
+    closed = {
+        ref: day
+        for ref, day in _column(sim, "ssd_cin_episodes", "cine_referral_id", "cine_close_date")
+        if day is not None
+    }
+    late = []
+    for ref, auth in _column(
+        sim, "ssd_cin_assessments", "cina_referral_id", "cina_assessment_auth_date"
+    ):
+        if ref in closed and (auth is None or auth > closed[ref]):
+            late.append((ref, "assessment"))
+    for ref, done in _column(sim, "ssd_s47_enquiry", "s47e_referral_id", "s47e_s47_end_date"):
+        if ref in closed and (done is None or done > closed[ref]):
+            late.append((ref, "s47"))
+    for ref, held in _column(
+        sim, "ssd_initial_cp_conference", "icpc_referral_id", "icpc_icpc_date"
+    ):
+        if ref in closed and held > closed[ref]:
+            late.append((ref, "conference"))
+    return late
+
+
+@pytest.mark.parametrize("to_eighteen", [None, (0, 90)])
+def test_episodes_close_only_when_their_assessments_and_enquiries_are_finished(to_eighteen):
+    sim = _simulation()
+    _refer(sim, 2500, to_eighteen)
+    closed = [d for (d,) in _column(sim, "ssd_cin_episodes", "cine_close_date") if d is not None]
+    assert len(closed) > 500
+    assert sim.tables["ssd_initial_cp_conference"]
+    assert _work_after_closure(sim) == []
+    if to_eighteen is not None:
+        # Nothing starts for an adult: no enquiry and no conference on or after 18.
+        dob = {c.pid: c.dob for c in sim.children}
+        for pid, start in _column(sim, "ssd_s47_enquiry", "s47e_person_id", "s47e_s47_start_date"):
+            assert start < add_years(dob[pid], 18)
+        for pid, held in _column(
+            sim, "ssd_initial_cp_conference", "icpc_person_id", "icpc_icpc_date"
+        ):
+            assert held < add_years(dob[pid], 18)
+
+
+def test_the_closure_check_catches_an_assessment_left_open():
+    sim = _simulation()
+    _refer(sim, 200, None)
+    assert _work_after_closure(sim) == []
+    ref, auth = next(
+        (row[2], row[5]) for row in sim.tables["ssd_cin_assessments"] if row[5] is not None
+    )
+    at = COLUMNS["ssd_cin_episodes"].index("cine_close_date")
+    episode = next(i for i, row in enumerate(sim.tables["ssd_cin_episodes"]) if row[0] == ref)
+    row = list(sim.tables["ssd_cin_episodes"][episode])
+    row[at] = auth - 1
+    sim.tables["ssd_cin_episodes"][episode] = tuple(row)
+    assert _work_after_closure(sim) == [(ref, "assessment")]
+
+
+def test_no_cin_plan_starts_for_an_adult():
+    sim = _simulation()
+    _refer(sim, 2500, (0, 90))
+    dob = {c.pid: c.dob for c in sim.children}
+    plans = _column(
+        sim,
+        "ssd_cin_plans",
+        "cinp_person_id",
+        "cinp_cin_plan_start_date",
+        "cinp_cin_plan_end_date",
+    )
+    assert len(plans) > 100
+    for pid, start, stop in plans:
+        assert start < add_years(dob[pid], 18)
+        assert stop is None or stop >= start  # CIN census rule 4011

@@ -318,11 +318,18 @@ UPN_WEIGHTS = tuple(range(2, 14))
 UPN_LA_NUMBER = "001"
 
 
-def _upn(rng: random.Random) -> str:
-    """A made-up UPN of the right shape: check letter, LA number, school, year, serial."""
-    digits = f"{UPN_LA_NUMBER}{2000 + int(rng.random() * 6000)}{int(rng.random() * 100_000):05d}"
-    check = sum(int(c) * w for c, w in zip(digits, UPN_WEIGHTS, strict=True)) % 23
-    return UPN_LETTERS[check] + digits
+def _upn(rng: random.Random, taken: set[str]) -> str:
+    """A made-up UPN of the right shape: check letter, LA number, school, year, serial; never
+    one in ``taken``, to which it is added (a UPN is one pupil's: CIN census rule 1520)."""
+    while True:
+        digits = (
+            f"{UPN_LA_NUMBER}{2000 + int(rng.random() * 6000)}{int(rng.random() * 100_000):05d}"
+        )
+        check = sum(int(c) * w for c, w in zip(digits, UPN_WEIGHTS, strict=True)) % 23
+        upn = UPN_LETTERS[check] + digits
+        if upn not in taken:
+            taken.add(upn)
+            return upn
 
 
 def _people(children: list[Child], end: int, la_code: str, seed: int):
@@ -342,10 +349,11 @@ def _people(children: list[Child], end: int, la_code: str, seed: int):
         "pers_upn_unknown",
     )
     rows = []
+    upns: set[str] = set()
     for c in children:
         born = c.dob <= end
         school_age = born and (end - c.dob) / 365.25 >= 4.5
-        upn = _upn(rng) if school_age and rng.random() < 0.85 else None
+        upn = _upn(rng, upns) if school_age and rng.random() < 0.85 else None
         rows.append(
             (
                 c.pid,

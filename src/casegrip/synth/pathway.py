@@ -532,7 +532,7 @@ class CarePlan:
 
 
 class Episode:
-    __slots__ = ("child", "cw_span", "cw_team", "had_cp", "loc", "need", "ref")
+    __slots__ = ("busy_until", "child", "cw_span", "cw_team", "had_cp", "loc", "need", "ref")
 
     def __init__(self, child: Child, ref: str, loc: LocalityTeams, need: str) -> None:
         self.child = child
@@ -542,6 +542,13 @@ class Episode:
         self.cw_team = None
         self.cw_span = None
         self.had_cp = False
+        # The day its last assessment, enquiry or conference is finished (OPEN_WORK while one
+        # is still under way at the end): the episode cannot close before it.
+        self.busy_until = -1
+
+
+# An episode's work still under way at the end of the record: it stays open.
+OPEN_WORK = 10**9
 
 
 class CaseSimulation:
@@ -828,7 +835,9 @@ class CaseSimulation:
                     if auth is None:
                         state, t = "open", end + 1
                     else:
-                        t = auth
+                        # The enquiry (and any conference) can outlast the assessment: what
+                        # follows waits for both.
+                        t = max(t, auth)
                         r = rng.random()
                         # Closed with no further action after an enquiry: RC7, as RC8 and
                         # RC9 say no s47 enquiry was needed (CIN census rule 2990).
@@ -892,7 +901,8 @@ class CaseSimulation:
                 last_kind = "cin"
             elif state == "escalate":
                 state, t = self.s47(ep, t, risk=True)
-                self.assessment(ep, t, "s47")
+                if state != "close":  # "close": the child turned 18 before it could begin
+                    self.assessment(ep, t, "s47")
                 if state == "after_assessment":
                     state = "cin_plan"
             elif state == "cp":
@@ -916,6 +926,10 @@ class CaseSimulation:
                 break
             else:
                 raise AssertionError(state)
+        if close_day is not None and close_day < ep.busy_until:
+            # An episode is closed only when its work is finished: not while an assessment
+            # awaits authorisation or an enquiry or its conference is still to come.
+            close_day = ep.busy_until
         if close_day is not None and close_day > end:
             close_day = close_reason = None
         if close_day is not None and ep.cw_span is not None:
@@ -1006,11 +1020,15 @@ class CaseSimulation:
         )
         low, high = band(rng)
         auth = days.add(start, self.ri(low, high))
-        if must_end is not None and auth > must_end:
+        child = ep.child
+        # The episode closes when the child turns 18, so the assessment is finished by then.
+        eighteen = add_years(child.dob, 18)
+        must_end = eighteen if must_end is None else min(must_end, eighteen)
+        if auth > must_end:
             auth = max(start, days.on_or_before(must_end))
         aid = self.next_id("A")
         held = auth <= self.end
-        child = ep.child
+        ep.busy_until = max(ep.busy_until, auth if held else OPEN_WORK)
         seen = "N" if child.dob > start or rng.random() < 0.03 else "Y"
         self.tables["ssd_cin_assessments"].append(
             (
@@ -1033,25 +1051,38 @@ class CaseSimulation:
 
     def s47(self, ep: Episode, day: int, risk: bool) -> tuple[str, int]:
         """A strategy discussion and section 47 enquiry, perhaps an initial conference.
-        Returns the next state ("cp" or "after_assessment") and its day."""
+        Returns the next state ("cp" or "after_assessment") and its day; ("close", the 18th
+        birthday) when the child is an adult before the enquiry could begin."""
         rng, days, rates = self.rng, self.days, self.rates
         start = days.on_or_after(day + rng.choice((0, 0, 0, 1, 1, 2, 3, 5)))
         if start > self.end:
             return "open", self.end + 1
+        eighteen = add_years(ep.child.dob, 18)
+        if start >= eighteen:
+            return "close", eighteen
         team = ep.cw_team
         icpc = rng.random() < rates.icpc_per_s47 * (1.7 if risk else 1.0)
         sid = self.next_id("S")
+        conference = None
         if icpc:
             band = ICPC_ON_TIME if self.on_time(rates.icpc_on_time, start, team) else ICPC_LATE
             low, high = band(rng)
             conference = days.add(start, self.ri(low, high))
             finish = days.add(start, self.ri(2, low))
+            # No initial conference is held for an adult: the enquiry ends without one.
+            icpc = conference < eighteen
+        if icpc:
             outcome = "icpc"
         else:
             conference = None
             finish = days.add(start, self.ri(3, 25))
             outcome = "continue" if rng.random() < 0.45 else "nfa"
+        # The episode closes when the child turns 18, so the enquiry is finished by then.
+        if finish > eighteen:
+            finish = max(start, days.on_or_before(eighteen))
         done = finish <= self.end
+        last = conference if conference is not None else finish
+        ep.busy_until = max(ep.busy_until, last if last <= self.end else OPEN_WORK)
         self.tables["ssd_s47_enquiry"].append(
             (
                 sid,
@@ -1215,6 +1246,10 @@ class CaseSimulation:
         start = days.on_or_after(start + self.ri(0, 10))
         if start > end:
             return "open", end + 1
+        eighteen = add_years(child.dob, 18)
+        if start >= eighteen:
+            # Nobody starts a child in need plan for an adult: the episode closes at 18.
+            return "close", eighteen
         self.move(ep, team or rng.choice(ep.loc.safeguarding), start)
         team = ep.cw_team
         pid = self.next_id("CN")
@@ -1231,7 +1266,6 @@ class CaseSimulation:
             nxt = "rc5"
         else:
             nxt = "close"
-        eighteen = add_years(child.dob, 18)
         if stop > eighteen:
             stop, nxt = eighteen, "close"
         stop = days.on_or_after(stop)

@@ -321,6 +321,12 @@ class Allocation:
                     active[item.team].remove(item)
                     everyone.remove(item)
                 for i in sorted(cases.get(item.professional_id, ())):
+                    span_end = spans[i][P_END]
+                    if span_end is not None and span_end - day < hold:
+                        # The case moves to another team (or closes) within days: the worker
+                        # sees the handover through rather than a colleague holding it for a
+                        # day or two (SSDA903 SW09).
+                        continue
                     release(i, day, "Worker left")
                     assign(i, day, choose(spans[i][P_TEAM], day))
 
