@@ -501,3 +501,19 @@ def test_no_cin_plan_starts_for_an_adult():
     for pid, start, stop in plans:
         assert start < add_years(dob[pid], 18)
         assert stop is None or stop >= start  # CIN census rule 4011
+
+
+def test_no_case_is_handed_to_another_team_in_the_days_before_it_closes_at_18(rows):
+    dob = dict(rows("ssd_person", "pers_person_id", "pers_dob"))
+    allocated = rows(
+        "ssd_involvements", "invo_person_id", "invo_professional_role_id",
+        "invo_involvement_start_date", "invo_involvement_end_date",
+    )  # fmt: skip
+    ends = {(child, stop) for child, role, _, stop in allocated if role == "CW" and stop}
+    for child, role, start, stop in allocated:
+        if role != "CW" or stop is None or dob.get(child) is None:
+            continue
+        handed_on = (child, start) in ends
+        # SSDA903 SW09 flags a social worker episode of under three days.
+        closes_at_18 = stop == years_on(dob[child], 18) and (stop - start).days < 3
+        assert not (handed_on and closes_at_18), child

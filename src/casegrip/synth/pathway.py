@@ -643,6 +643,8 @@ class CaseSimulation:
             return
         if ep.cw_team in ep.loc.safeguarding and team in ep.loc.safeguarding:
             return  # stays with the safeguarding team that has it
+        if 0 <= add_years(ep.child.dob, 18) - day < MIN_ALLOCATION_DAYS:
+            return  # the case closes at 18 within days: the team that has it sees it through
         span = self.spans[ep.cw_span] if ep.cw_span is not None else None
         if span is not None and day - span[4] < MIN_ALLOCATION_DAYS:
             # Nobody hands a case on within a day or two of taking it (a child who comes into
