@@ -9,14 +9,10 @@ import pytest
 
 from casegrip.calendar import WorkingCalendar
 from casegrip.model import codes
-from casegrip.synth.case_record import HISTORY_YEARS
-from casegrip.synth.days import Days, add_years, to_date, to_day
+from casegrip.synth.case_record import prepare
+from casegrip.synth.days import add_years, to_day
 from casegrip.synth.distributions import FOSTER
-from casegrip.synth.organisation import to_config
-from casegrip.synth.pathway import COLUMNS, YEAR, CaseSimulation, Child
-from casegrip.synth.profiles import profile as named_profile
-from casegrip.synth.teams import team_roles
-from casegrip.synth.workforce import build_roster
+from casegrip.synth.pathway import COLUMNS, CaseSimulation, Child
 
 from .conftest import END, years_on
 
@@ -381,33 +377,7 @@ def test_the_record_reaches_back_a_year_before_the_years_asked_for(rows, small):
 def _simulation(seed: int = 1) -> CaseSimulation:
     """The small authority's simulation set up as ``synthesise`` sets it up, not yet run, so
     that a test can send it the referrals it wants."""
-    prof = named_profile("small")
-    end = to_day(END)
-    window_start = add_years(end, -2)
-    history_start = add_years(window_start, -HISTORY_YEARS)
-    plan = prof.organisation(seed)
-    config = to_config(plan, prof.child_population)
-    first, last = to_date(history_start - 20 * YEAR), to_date(end + 8 * YEAR)
-    working = WorkingCalendar(config.closure_days, first_year=first.year, last_year=last.year)
-    roster = build_roster(
-        plan,
-        prof.rates,
-        random.Random(f"{prof.name}-{seed}-staff"),
-        first=history_start,
-        window_start=window_start,
-        end=end,
-        prefix=prof.prefix,
-    )
-    return CaseSimulation(
-        prof,
-        team_roles(plan),
-        roster,
-        Days(working, first, last),
-        seed=seed,
-        history_start=history_start,
-        window_start=window_start,
-        end=end,
-    )
+    return prepare("small", 2, seed, END).sim
 
 
 def _refer(sim: CaseSimulation, n: int, to_eighteen: tuple[int, int] | None) -> None:

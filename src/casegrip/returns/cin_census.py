@@ -48,11 +48,10 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import duckdb
 
 from casegrip import __version__
-from casegrip.model.schema import empty
 
 from .layouts import LayoutCin, cin_layout
 from .notes import BuildNote
-from .sql import sql_list
+from .sql import case_table, sql_list
 
 UPN = re.compile(r"[A-Za-z]\d{11}(\d|[A-Za-z])")
 YES = ("Y", "YES", "1", "TRUE")
@@ -333,7 +332,7 @@ class _Builder:
 
     def disabilities(self) -> dict[str, list[str]]:
         """Each child's disability codes, in the order recorded, each once."""
-        source = self.case_table("ssd_disability")
+        source = case_table(self.con, "ssd_disability")
         self.disabilities_held = self.fetch(f"SELECT count(*) > 0 FROM {source}")[0][0]
         found: dict[str, list[str]] = defaultdict(list)
         for child, value in self.fetch(
@@ -352,16 +351,6 @@ class _Builder:
                 self.count("Disabilities", "NONE as well as a disability: NONE left out.")
                 codes.remove("NONE")
         return found
-
-    def case_table(self, name: str) -> str:
-        """The case record's table ``name`` to read: ``snap.<name>``, or an empty stand-in for
-        a snapshot made before the canonical schema had the table."""
-        try:
-            self.con.execute(f'SELECT 1 FROM snap."{name}" LIMIT 0')
-            return f'snap."{name}"'
-        except duckdb.CatalogException:
-            self.con.register(f"empty_{name}", empty(name))
-            return f"empty_{name}"
 
     def assessments(self) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = defaultdict(list)

@@ -71,11 +71,9 @@ from pathlib import Path
 
 import duckdb
 
-from casegrip.model.schema import empty
-
 from .layouts import Layout903, ssda903_layout
 from .notes import BuildNote
-from .sql import sql_case, sql_list, sql_text
+from .sql import case_table, sql_case, sql_list, sql_text
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 NOT_IN_TOUCH = ("NO", "DIED", "REFU", "NREQ", "RHOM")
@@ -339,7 +337,7 @@ class _Builder:
     def home_postcodes(self) -> None:
         """``home``: each episode's HOME_POST, the postcode of the child's address in force on
         DECOM. An address typed as a placement is the placement's (PL_POST), not the home's."""
-        addresses = self.case_table("ssd_address")
+        addresses = case_table(self.con, "ssd_address")
         self.run(
             f"""
             CREATE OR REPLACE TEMP TABLE home AS
@@ -374,16 +372,6 @@ class _Builder:
             ),
         )
 
-    def case_table(self, name: str) -> str:
-        """The case record's table ``name`` to read: ``snap.<name>``, or an empty stand-in for
-        a snapshot made before the canonical schema had the table."""
-        try:
-            self.con.execute(f'SELECT 1 FROM snap."{name}" LIMIT 0')
-            return f'snap."{name}"'
-        except duckdb.CatalogException:
-            self.con.register(f"empty_{name}", empty(name))
-            return f"empty_{name}"
-
     def reviews(self) -> list[tuple]:
         return self.fetch(
             f"""
@@ -398,7 +386,7 @@ class _Builder:
         )
 
     def uasc(self) -> list[tuple]:
-        statuses = self.case_table("ssd_immigration_status")
+        statuses = case_table(self.con, "ssd_immigration_status")
         if self.scalar(f"SELECT count(*) FROM {statuses}") == 0:
             self.note(
                 "UASC",
@@ -447,10 +435,10 @@ class _Builder:
         return [r[:4] for r in rows]
 
     def oc2(self) -> list[tuple]:
-        sdq = self.case_table("ssd_sdq_scores")
-        immunisations = self.case_table("ssd_cla_immunisations")
-        misuse = self.case_table("ssd_cla_substance_misuse")
-        convictions = self.case_table("ssd_cla_convictions")
+        sdq = case_table(self.con, "ssd_sdq_scores")
+        immunisations = case_table(self.con, "ssd_cla_immunisations")
+        misuse = case_table(self.con, "ssd_cla_substance_misuse")
+        convictions = case_table(self.con, "ssd_cla_convictions")
         # A table with no rows may be one the extract left out: its columns stay blank rather
         # than claim that no child was convicted or misused substances.
         held = {

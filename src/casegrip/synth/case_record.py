@@ -72,13 +72,25 @@ def synthesise(
             gc.enable()
 
 
-def _synthesise(
-    profile: str | Profile, years: int, seed: int, end_date: date | None
-) -> SynthResult:
+@dataclass
+class Prepared:
+    """A simulation set up as ``synthesise`` sets it up, not yet run."""
+
+    profile: Profile
+    plan: OrganisationPlan
+    config: AuthorityConfig
+    days: Days
+    roster: Roster
+    sim: CaseSimulation
+    window_start: int
+
+
+def prepare(profile: str | Profile, years: int, seed: int, end_date: date) -> Prepared:
+    """The organisation, staff and case simulation of ``synthesise``, before the simulation
+    runs (tests send it the referrals they want)."""
     prof = profile if isinstance(profile, Profile) else named_profile(profile)
     if years < 1:
         raise ValueError("years must be 1 or more")
-    end_date = end_date or date.today()
     end = to_day(end_date)
     window_start = add_years(end, -years)
     history_start = add_years(window_start, -HISTORY_YEARS)
@@ -108,13 +120,24 @@ def _synthesise(
         window_start=window_start,
         end=end,
     )
+    return Prepared(prof, plan, config, days, roster, sim, window_start)
+
+
+def _synthesise(
+    profile: str | Profile, years: int, seed: int, end_date: date | None
+) -> SynthResult:
+    end_date = end_date or date.today()
+    ready = prepare(profile, years, seed, end_date)
+    prof, sim = ready.profile, ready.sim
     sim.run()
-    allocation = Allocation(roster, prof.rates, random.Random(f"{prof.name}-{seed}-cases"), end)
+    allocation = Allocation(
+        ready.roster, prof.rates, random.Random(f"{prof.name}-{seed}-cases"), sim.end
+    )
     allocation.run(sim.spans)
 
-    tables = _tables(sim, allocation, roster, plan, days, seed)
+    tables = _tables(sim, allocation, ready.roster, ready.plan, ready.days, seed)
     extract = Extract(source="synth", tables=tables, extract_date=end_date)
-    return SynthResult(extract, config, plan, prof, to_date(window_start))
+    return SynthResult(extract, ready.config, ready.plan, prof, to_date(ready.window_start))
 
 
 def synthesise_england(
