@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from casegrip.config import AuthorityConfig
-from casegrip.engines.connect import Compiled
+from casegrip.engines.connect import Compiled, EngineConnection
 
 _frame_numbers = itertools.count(1)
 
@@ -75,7 +75,7 @@ class Frame:
             )
         return self._shared[name]
 
-    def on(self, connection) -> "Frame":
+    def on(self, connection: EngineConnection) -> "Frame":
         """The same windows and configuration on another connection (nothing shared)."""
         return Frame(connection, self.window_list, self.config)
 

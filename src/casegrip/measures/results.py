@@ -8,6 +8,7 @@ and read into memory once per process.
 """
 
 import fcntl
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,11 +124,10 @@ def _compute(
     try:
         frame = Frame(connection, monthly_windows(extract_date, MONTHS), config)
         columns: dict[str, list] = {name: [] for name in FIGURE_SCHEMA.names}
-        finished: list[str] = []
+        finished = itertools.count(1)
 
-        def measured(measure) -> None:
-            finished.append(measure.id)
-            progress("figures", len(finished), len(chosen) + 1)
+        def measured(_measure: Measure) -> None:
+            progress("figures", next(finished), len(chosen) + 1)
 
         progress("figures", 0, len(chosen) + 1)
         figures = run_many(chosen, frame, ORG_BREAKDOWNS, extra=False, progress=measured)
