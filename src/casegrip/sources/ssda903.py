@@ -216,10 +216,26 @@ class _Row:
     def get(self, column: str) -> str | None:
         return self.values.get(column)
 
-    def report(self, rule: str, column: str, value: str, message: str, severity: Severity):
+    def report(
+        self,
+        rule: str,
+        column: str,
+        value: str,
+        message: str,
+        severity: Severity,
+        table: str | None = None,
+    ):
+        """A finding on this row, against its canonical table unless ``table`` says another."""
         self.mapping.findings.append(
             Finding(
-                rule, self.canonical, self.row, column, value, message, severity, self.file.name
+                rule,
+                table or self.canonical,
+                self.row,
+                column,
+                value,
+                message,
+                severity,
+                self.file.name,
             )
         )
 
@@ -253,13 +269,21 @@ class _Row:
             return None
         return codes.get(value.upper().removesuffix(".0"), value)
 
+    def yes_no(
+        self, column: str, table: str | None = None, odd: str = "it was not imported"
+    ) -> str | None:
+        """A 0/1 flag as Y or N; None when blank, or when neither (reported against ``table``,
+        the one it would have gone to, saying what became of it)."""
+        value = self.code(column, YES_NO)
+        if value in (None, "Y", "N"):
+            return value
+        message = f"{column} {value!r} is neither 1 nor 0; {odd}."
+        self.report("unknown_code", column, value, message, Severity.WARNING, table)
+        return None
+
     def flag(self, column: str) -> bool:
         """Whether a 0/1 flag that is not kept as a value is set; an odd value is reported."""
-        value = self.code(column, YES_NO)
-        if value not in (None, "Y", "N"):
-            message = f"{column} {value!r} is neither 1 nor 0; it was read as 0."
-            self.report("unknown_code", column, value, message, Severity.WARNING)
-        return value == "Y"
+        return self.yes_no(column, odd="it was read as 0") == "Y"
 
     def integer(self, column: str) -> int | None:
         value = self.values.get(column)
@@ -523,7 +547,7 @@ class _Mapping:
                         SOURCE_ROW: row.row,
                     }
                 )
-            immunised = _yes_no(row, "IMMUNISATIONS", "ssd_cla_immunisations")
+            immunised = row.yes_no("IMMUNISATIONS", "ssd_cla_immunisations")
             if immunised is not None:
                 out["ssd_cla_immunisations"].append(
                     {
@@ -532,19 +556,19 @@ class _Mapping:
                         SOURCE_ROW: row.row,
                     }
                 )
-            if _yes_no(row, "SUBSTANCE_MISUSE", "ssd_cla_substance_misuse") == "Y":
+            if row.yes_no("SUBSTANCE_MISUSE", "ssd_cla_substance_misuse") == "Y":
                 number = self.number("ssd_cla_substance_misuse", key)
                 out["ssd_cla_substance_misuse"].append(
                     {
                         "clas_substance_misuse_id": f"{key}-SM{number}",
                         "clas_person_id": child,
-                        "clas_intervention_received": _yes_no(
-                            row, "INTERVENTION_RECEIVED", "ssd_cla_substance_misuse"
+                        "clas_intervention_received": row.yes_no(
+                            "INTERVENTION_RECEIVED", "ssd_cla_substance_misuse"
                         ),
                         SOURCE_ROW: row.row,
                     }
                 )
-            if _yes_no(row, "CONVICTED", "ssd_cla_convictions") == "Y":
+            if row.yes_no("CONVICTED", "ssd_cla_convictions") == "Y":
                 number = self.number("ssd_cla_convictions", key)
                 out["ssd_cla_convictions"].append(
                     {
@@ -663,21 +687,6 @@ class _Mapping:
             }
             for worker, first in workers.items()
         )
-
-
-def _yes_no(row: _Row, column: str, canonical: str) -> str | None:
-    """A 0/1 flag as Y or N; None when blank, or when odd (and then reported)."""
-    value = row.code(column, YES_NO)
-    if value not in (None, "Y", "N"):
-        message = f"{column} {value!r} is neither 1 nor 0; it was not imported."
-        row.mapping.findings.append(
-            Finding(
-                "unknown_code", canonical, row.row, column, value, message,
-                Severity.WARNING, row.file.name,
-            )
-        )  # fmt: skip
-        return None
-    return value
 
 
 def _new_placement(previous: _Episode, episode: _Episode) -> bool:
