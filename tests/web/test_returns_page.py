@@ -84,6 +84,13 @@ def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst):
         "/data/returns/check/", {"source": "upload", "year": "2024", "files": other}
     )
     assert b"notes.docx is not a zip, CSV or XML file" in refused.content
+    broken = io.BytesIO(b"<Message><Header><CollectionDetails>")
+    broken.name = "census.xml"
+    refused = client.post(
+        "/data/returns/check/", {"source": "upload", "year": "2024", "files": broken}
+    )
+    assert refused.status_code == 400
+    assert b"census.xml is not well-formed XML: it breaks at line 1" in refused.content
     assert not ReturnCheck.objects.exists()
 
 

@@ -15,7 +15,7 @@ value is the text as written (blank text reads as NULL).
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
 
 import duckdb
 import pyarrow as pa
@@ -220,7 +220,22 @@ def _refuse_dtd(path: Path) -> None:
         raise UnsafeXML(f"{path.name}: not a CIN census (a DTD, or no element to start with).")
 
 
+class NotWellFormed(ValueError):
+    """The file is not well-formed XML; the message says where it breaks."""
+
+
 def _batches(path: Path) -> Iterator[tuple[str, dict[str, list]]]:
+    try:
+        yield from _parsed_batches(path)
+    except ParseError as exc:
+        line, column = exc.position
+        raise NotWellFormed(
+            f"{path.name} is not well-formed XML: it breaks at line {line:,}, column {column + 1}"
+            f" ({str(exc).split(':')[0]}). Nothing from it was checked."
+        ) from exc
+
+
+def _parsed_batches(path: Path) -> Iterator[tuple[str, dict[str, list]]]:
     _refuse_dtd(path)
     rows = _Rows()
     children_block = None
