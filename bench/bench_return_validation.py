@@ -7,12 +7,13 @@ same run: validating the SSDA903 return of 10,000 children at least 20 times fas
 
 The files: the city synthesised (seed 1, up to 30 October 2026) and imported into a temporary
 CASEGRIP_HOME, its returns for collection year 2026 built by casegrip's builders, then scaled to
-the wanted number of children. A smaller file takes children spread evenly over the city's; a
-larger one adds copies of the city's children under new ids (``R01C000097``), every table of
-the SSDA903 set relabelled alike and each copy given its own UPN with a valid check letter, so
-that copying adds no duplicate-id or duplicate-UPN findings. Files are cached under
-``CASEGRIP_BENCH_CACHE`` (default /tmp/casegrip-bench-returns): a rerun only validates; delete
-it to rebuild the files after the builders change.
+the wanted number of children; and for the SSDA903 return also the DfE validator's own fake
+return (2,675 children, most breaking several rules), scaled alike. A smaller file takes
+children spread evenly over the original's; a larger one adds copies of its children under new
+ids (``R01C000097``), every table of the SSDA903 set relabelled alike and each copy given its
+own UPN with a valid check letter, so that copying adds no duplicate-id or duplicate-UPN
+findings. Files are cached under ``CASEGRIP_BENCH_CACHE`` (default /tmp/casegrip-bench-returns):
+a rerun only validates; delete it to rebuild the files after the builders change.
 
 Each validation is a fresh process (start, read, validate, write the findings as CSV), timed
 from outside, with its peak memory: the maximum resident set of the process it starts, as the
@@ -51,6 +52,8 @@ CACHE = Path(os.environ.get("CASEGRIP_BENCH_CACHE", "/tmp/casegrip-bench-returns
 DFE_903 = os.environ.get("DFE_903_PYTHON", "/tmp/venv-903/bin/python")  # noqa: S108
 DFE_CIN = os.environ.get("CIN_VALIDATOR_PYTHON", "/tmp/venv-cin/bin/python")  # noqa: S108
 CASEGRIP_CLI = ROOT / ".venv" / "bin" / "casegrip"
+# The DfE validator's own test return: 2,675 children, most of them breaking several rules.
+DFE_FAKE_903 = ROOT.parent / "shared/reference/samples/csc-validator-be-903/tests/fake_data"
 YEAR = 2026
 END_DATE = date(2026, 10, 30)  # fixed, so that the cached files do not depend on the day
 TARGETS = {"903": 20.0, "cin": 50.0}
@@ -178,8 +181,8 @@ def copy_upn(upn: str, copy: int) -> str:
     return UPN_LETTERS[check] + digits
 
 
-def scaled_903(source: Path, n: int) -> Path:
-    folder = CACHE / f"903-{n}"
+def scaled_903(source: Path, n: int, name: str = "903") -> Path:
+    folder = CACHE / f"{name}-{n}"
     if (folder / "header.csv").exists():
         return folder
     tables: dict[str, tuple[list[str], dict[str, list[dict]]]] = {}
@@ -342,9 +345,11 @@ def importable(kind: str) -> str | None:
     return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1]
 
 
-def compare(kind: str, path: Path, cli: bool, repeat: int, at_target_size: bool) -> None:
+def compare(
+    kind: str, path: Path, cli: bool, repeat: int, at_target_size: bool, what: str = ""
+) -> None:
     children = count_children(kind, path)
-    print(f"\n== {NAMES[kind]}, {children:,} children, collection year {YEAR} ({path})")
+    print(f"\n== {NAMES[kind]}{what}, {children:,} children, collection year {YEAR} ({path})")
     python = DFE_903 if kind == "903" else DFE_CIN
     with tempfile.TemporaryDirectory(prefix="casegrip-bench-out-") as scratch:
         ours, our_rows = casegrip_run(path, cli, repeat, Path(scratch))
@@ -419,6 +424,12 @@ def main() -> None:
         scale = scaled_903 if kind == "903" else scaled_cin
         files = {n: scale(folder if kind == "903" else xml, n) for n in sorted({size, *sizes})}
         compare(kind, files[size], cli, args.repeat, at_target_size=size == 10_000)
+        if kind == "903" and DFE_FAKE_903.is_dir():
+            # The error-heavy file: on it the DfE validator takes about 40 s at 10,000 children,
+            # as the issue found, and casegrip has 100,000s of findings to write.
+            fake = scaled_903(DFE_FAKE_903, size, "dfe-fake-903")
+            what = " (the DfE validator's fake data, scaled)"
+            compare(kind, fake, cli, args.repeat, at_target_size=size == 10_000, what=what)
         growth(kind, {n: files[n] for n in sizes}, cli)
 
 

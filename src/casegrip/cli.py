@@ -1059,28 +1059,28 @@ def returns_validate(
     given (they already name their children), so it needs no casegrip user."""
     import time
 
-    from casegrip.returns.validation.run import NotAReturn, by_rule, findings_csv, validate_path
+    from casegrip.returns.validation.run import NotAReturn, validate_to_csv
 
     if not path.exists():
         err.print(f"[red]{path} does not exist.[/red]")
         raise typer.Exit(2)
     started = time.perf_counter()
     try:
-        kind, findings = validate_path(path, year)
+        kind, rules = validate_to_csv(path, year, out)
     except (NotAReturn, ValueError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     took = time.perf_counter() - started
     name = "SSDA903 return" if kind == "903" else "CIN census"
-    table = Table(title=f"{name} {year}: {len(findings):,} findings ({took:.1f} s)")
+    total = sum(n for _, _, n, _ in rules)
+    table = Table(title=f"{name} {year}: {total:,} findings ({took:.1f} s)")
     for column in ("Rule", "Findings", "Children", "Message"):
         table.add_column(column)
-    for code, message, n, children in by_rule(findings):
+    for code, message, n, children in rules:
         table.add_row(code, f"{n:,}", f"{children:,}", message[:90])
     console.print(table)
     if out is not None:
-        out.write_text(findings_csv(findings), encoding="utf-8")
-        console.print(f"Wrote {len(findings):,} findings to {out}.")
+        console.print(f"Wrote {total:,} findings to {out}.")
 
 
 def _version(package: str) -> str:

@@ -2,6 +2,7 @@
 the issue asks for (rule_code, table, row, child_id, fields, message; row 0-based)."""
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,48 @@ def test_the_findings_csv_quotes_what_needs_quoting_and_joins_fields():
             "message": 'Code "X", not valid',
         }
     ]
+
+
+FAKE_903 = SAMPLES / "csc-validator-be-903" / "tests" / "fake_data"
+
+
+def fake_903_with_a_nameless_row(folder: Path) -> Path:
+    """The DfE's fake return, with a header row that names no child."""
+    shutil.copytree(FAKE_903, folder)
+    with (folder / "header.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",1,01/01/2010,WBRI,,,\n")
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["903", "cin"])
+def test_the_command_lines_findings_file_is_what_the_findings_make(tmp_path, kind):
+    # The command line writes an SSDA903 return's findings straight from DuckDB; the page
+    # builds them in Python. Byte for byte the same file, and the same summary.
+    from casegrip.returns.validation.run import findings_csv, validate_path, validate_to_csv
+
+    path, year = (
+        (fake_903_with_a_nameless_row(tmp_path / "903"), 2025)
+        if kind == "903"
+        else (CIN_2024, 2024)
+    )
+    assert validate_path(path, year)[0] == kind
+    findings = validate_path(path, year)[1]
+    out = tmp_path / "findings.csv"
+    assert validate_to_csv(path, year, out) == (kind, by_rule(findings))
+    assert out.read_text(encoding="utf-8") == findings_csv(findings)
+    assert len(findings) > 20
+    # Some findings name no child: their child_id is blank in both files.
+    assert any(f.child_id == "" for f in findings)
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_failed_validation_leaves_the_earlier_findings_file_as_it_was(tmp_path):
+    from casegrip.returns.validation.run import validate_to_csv
+
+    out = tmp_path / "findings.csv"
+    out.write_text("earlier findings\n", encoding="utf-8")
+    (tmp_path / "broken.xml").write_text("<Message><Header>", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken.xml is not well-formed XML.*line 1, column 18"):
+        validate_to_csv(tmp_path / "broken.xml", 2024, out)
+    assert out.read_text(encoding="utf-8") == "earlier findings\n"
+    assert not list(tmp_path.glob("*.partial"))

@@ -40,6 +40,34 @@ def validate_path(path: Path, year: int) -> tuple[str, list[Finding]]:
     return kind, validate(path if path.is_dir() else path.parent, year)
 
 
+def validate_to_csv(
+    path: Path, year: int, out: Path | None
+) -> tuple[str, list[tuple[str, str, int, int]]]:
+    """The return's kind and its summary by rule (as ``by_rule``), its findings written to the
+    CSV ``out`` (as ``findings_csv``) when given: the command line's way, which never holds an
+    SSDA903 return's findings in Python."""
+    kind = kind_of(path)
+    # Written beside ``out`` and moved into place only when whole: a failed run leaves any
+    # earlier findings file as it was.
+    partial = out.with_name(out.name + ".partial") if out is not None else None
+    try:
+        if kind == "903":
+            from .ssda903 import validate_to_csv as ssda903_to_csv
+
+            rules = ssda903_to_csv(path if path.is_dir() else path.parent, year, partial)
+        else:
+            kind, findings = validate_path(path, year)
+            rules = by_rule(findings)
+            if partial is not None:
+                partial.write_text(findings_csv(findings), encoding="utf-8")
+        if partial is not None and out is not None:
+            partial.replace(out)
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+    return kind, rules
+
+
 def findings_csv(findings: list[Finding]) -> str:
     """rule_code, table, row (0-based within its table), child_id, fields, message."""
     out = io.StringIO()
