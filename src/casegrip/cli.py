@@ -1,8 +1,6 @@
 """The ``casegrip`` command: demo, serve, users, doctor."""
 
-import importlib.metadata
 import os
-import platform
 import shutil
 import sys
 from datetime import date, datetime, timedelta
@@ -1084,6 +1082,9 @@ def returns_validate(
 
 
 def _version(package: str) -> str:
+    # Imported here: it takes longer to import than some commands take to run.
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
@@ -1103,6 +1104,8 @@ def _postgres_answers(url: str) -> str:
 @app.command()
 def doctor(settings: SettingsOption = "production") -> None:
     """What is installed, which databases answer, which snapshot is live."""
+    import platform
+
     from casegrip.store.live import live_snapshot
 
     table = Table(title="casegrip doctor", show_header=False)
