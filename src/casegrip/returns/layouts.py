@@ -70,7 +70,11 @@ def _spans_for(spans: list[dict], year: int) -> dict | None:
 
 @cache
 def _load(name: str) -> dict:
-    return yaml.safe_load(files("casegrip.returns").joinpath(name).read_text())
+    # libyaml's loader where PyYAML was built with it: the pure-Python one took longer to read
+    # these files than validating a small return takes.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = files("casegrip.returns").joinpath(name).read_text()
+    return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are the safe ones
 
 
 def _check_year(data: dict, year: int, what: str) -> CollectionYear:
