@@ -4,6 +4,7 @@
 into an in-memory DuckDB database and runs every rule of the collection year whose tables
 were all supplied, as the DfE validator skips a rule when a table it needs is missing."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -57,15 +58,25 @@ def validate_to_csv(
     con = _connect()
     try:
         _run(con, path, year, previous)
-        if out is not None:
-            con.execute(
-                'COPY (SELECT rule_code, "table", "row", NULLIF(child_id, \'\') AS child_id,'
-                f" NULLIF(fields, '') AS fields, message FROM ({FINDINGS_SQL}))"
-                f" TO {literal(str(out))} (HEADER, DELIMITER ',')"
-            )
-        return con.execute(BY_RULE_SQL).fetchall()
+        if out is None:
+            return con.execute(BY_RULE_SQL).fetchall()
+        copy = (
+            'COPY (SELECT rule_code, "table", "row", NULLIF(child_id, \'\') AS child_id,'
+            f" NULLIF(fields, '') AS fields, message FROM ({FINDINGS_SQL}))"
+            f" TO {literal(str(out))} (HEADER, DELIMITER ',')"
+        )
+        # The summary is worked out on a cursor of its own while the file is written.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssda903-summary") as pool:
+            summary = pool.submit(_summary, con)
+            con.execute(copy)
+            return summary.result()
     finally:
         con.close()
+
+
+def _summary(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
+    with con.cursor() as cursor:
+        return cursor.execute(BY_RULE_SQL).fetchall()
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
