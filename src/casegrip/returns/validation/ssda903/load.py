@@ -8,12 +8,12 @@ numbers as INTEGER. A previous year's return loads as ``<Table>_last_raw`` and `
 Files are recognised by their columns, not their names, as the DfE validator does."""
 
 import csv
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 
 from casegrip.returns.layouts import ssda903_layout
+from casegrip.returns.validation.cursors import on_two_cursors
 
 # Every table any collection year may hold (the newest layout has them all).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -92,18 +92,13 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = N
         present |= {f"{name}{suffix}" for name in found}
         work += [(table, found.get(table), suffix) for table in TABLES]
 
-    # Two threads, each on a cursor (temporary tables of its own, the same database): DuckDB
-    # reads a file without holding Python's lock, and most files are small enough that reading
-    # them one after another would leave a core idle.
-    def create(part: list[tuple[str, Path | None, str]]) -> None:
-        cursor = con.cursor()
-        try:
-            for table, path, suffix in part:
-                create_table(cursor, table, path, suffix)
-        finally:
-            cursor.close()
-
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ssda903-load") as pool:
-        for done in [pool.submit(create, work[0::2]), pool.submit(create, work[1::2])]:
-            done.result()
+    # Largest files first: each of the two threads takes the next file when it is free, so
+    # neither is left reading a large one alone at the end.
+    work.sort(key=lambda item: item[1].stat().st_size if item[1] else 0, reverse=True)
+    on_two_cursors(
+        con,
+        work,
+        lambda cursor, _, item: create_table(cursor, *item),
+        name="ssda903-load",
+    )
     return present

@@ -5,11 +5,11 @@ and the child (``c``). Queries read the typed tables made by ``load`` (``Episode
 for format checks, the raw tables (``Episodes_raw``, ...)."""
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import duckdb
 
+from casegrip.returns.validation.cursors import on_two_cursors
 from casegrip.returns.validation.findings import Finding, Registry
 
 from .load import TABLES
@@ -70,34 +70,33 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
     """Run the rules ``rule_codes`` and leave their findings in ``con`` as the view ``found``
     (rule_code, t, r, c), with each rule's message and fields beside them (``FINDINGS_SQL``).
 
-    The rules run on two threads, each on a cursor of its own. A rule's query takes about a
-    millisecond on a return of 10,000 children, most of it DuckDB planning it, which DuckDB
-    does without holding Python's lock: two threads planning a query each beat one query made
-    of all the rules (which took longer to plan than the rules took one by one) and one thread
-    running them in turn. Findings stay in DuckDB, which sorts them and writes them out far
-    faster than Python objects could be made of them: a return full of errors has 100,000s."""
-    halves = [rule_codes[0::2], rule_codes[1::2]]
+    The rules run on two threads (``on_two_cursors``). A rule's query takes one or two
+    milliseconds on a return of 10,000 children, half of it DuckDB planning it: two threads
+    planning a query each beat one query made of all the rules (which took longer to plan than
+    the rules took one by one) and one thread running them in turn. Findings stay in DuckDB,
+    which sorts them and writes them out far faster than Python objects could be made of them:
+    a return full of errors has 100,000s."""
+    columns = "rule_code VARCHAR, t VARCHAR, r BIGINT, c VARCHAR"
 
-    def run(part: int) -> None:
-        cursor = con.cursor()
-        try:
-            table = f"_found_{part}"
-            columns = "rule_code VARCHAR, t VARCHAR, r BIGINT, c VARCHAR"
-            cursor.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
-            # One transaction: committing each rule's findings on its own took a tenth longer.
-            cursor.execute("BEGIN")
-            for code in halves[part]:
-                query = QUERIES[code](year)
-                cursor.execute(
-                    f"INSERT INTO {table} SELECT DISTINCT '{code}', t, r, c FROM ({query})"
-                )
-            cursor.execute("COMMIT")
-        finally:
-            cursor.close()
+    def start(cursor: duckdb.DuckDBPyConnection, thread: int) -> None:
+        cursor.execute(f"CREATE OR REPLACE TABLE _found_{thread} ({columns})")
+        # One transaction: committing each rule's findings on its own took a tenth longer.
+        cursor.execute("BEGIN")
 
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ssda903-rules") as pool:
-        for done in [pool.submit(run, 0), pool.submit(run, 1)]:
-            done.result()
+    def run(cursor: duckdb.DuckDBPyConnection, thread: int, code: str) -> None:
+        cursor.execute(
+            f"INSERT INTO _found_{thread} SELECT DISTINCT '{code}', t, r, c"
+            f" FROM ({QUERIES[code](year)})"
+        )
+
+    on_two_cursors(
+        con,
+        rule_codes,
+        run,
+        name="ssda903-rules",
+        start=start,
+        finish=lambda cursor, _: cursor.execute("COMMIT"),
+    )
     con.execute("CREATE OR REPLACE VIEW found AS FROM _found_0 UNION ALL FROM _found_1")
     messages = ", ".join(
         f"({literal(code)}, {literal(REGISTRY.rules[code].message)})" for code in rule_codes
