@@ -21,6 +21,35 @@ Query = Callable[[int], str]
 # Each rule's query, by rule code: ``run_into`` runs them on the engine.
 QUERIES: dict[str, Query] = {}
 
+# Tables that several rules read, each made once per validation before the rules that name it
+# run (``prepare``): a query that many rules would otherwise each work out again, such as the
+# children looked after all year or each episode beside the one before it.
+SHARED: dict[str, Query] = {}
+
+
+def shared(name: str) -> Callable[[Query], Query]:
+    """Register ``query(year) -> SQL`` as the shared table ``name`` (which starts with "_")."""
+
+    def register(query: Query) -> Query:
+        SHARED[name] = query
+        return query
+
+    return register
+
+
+def prepare(con: duckdb.DuckDBPyConnection, queries: Iterable[str], year: int) -> None:
+    """The shared tables that ``queries`` name, made in ``con`` on two cursors."""
+    sql = "\n".join(queries)
+    needed = [name for name in SHARED if name in sql]
+    on_two_cursors(
+        con,
+        needed,
+        lambda cursor, _, name: cursor.execute(
+            f'CREATE OR REPLACE TABLE "{name}" AS {SHARED[name](year)}'
+        ),
+        name="ssda903-shared",
+    )
+
 
 def start(year: int) -> str:
     """The collection year's first day, as a SQL date literal."""
@@ -53,7 +82,9 @@ def sql_rule(
         held = _fields_by_table(fields)
 
         def check(con: duckdb.DuckDBPyConnection, year: int) -> list[Finding]:
-            found = con.execute(f"SELECT DISTINCT t, r, c FROM ({query(year)})").fetchall()
+            sql = query(year)
+            prepare(con, [sql], year)
+            found = con.execute(f"SELECT DISTINCT t, r, c FROM ({sql})").fetchall()
             return [
                 Finding(code, t, int(r), c or "", held.get(t.removesuffix("_last"), ()), message)
                 for t, r, c in found
@@ -89,6 +120,7 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
             f" FROM ({QUERIES[code](year)})"
         )
 
+    prepare(con, (QUERIES[code](year) for code in rule_codes), year)
     on_two_cursors(
         con,
         rule_codes,
@@ -175,7 +207,13 @@ def invalid_date(table: str, field: str, *, blank_ok: bool = True) -> str:
 def continuously_looked_after(year: int) -> str:
     """The children looked after continuously through the year, as the DfE rules define it:
     in care at some point in the year, with no episode that starts a period of care after
-    1 April, ends one before 31 March, or is a short break (V3, V4) in the year."""
+    1 April, ends one before 31 March, or is a short break (V3, V4) in the year. (A shared
+    table, made for the year being validated.)"""
+    return "SELECT CHILD FROM _continuously_looked_after"
+
+
+@shared("_continuously_looked_after")
+def _continuously_looked_after(year: int) -> str:
     s, e = start(year), end(year)
     return f"""
         SELECT CHILD FROM Episodes GROUP BY CHILD

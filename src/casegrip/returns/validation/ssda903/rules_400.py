@@ -1,6 +1,6 @@
 """SSDA903 rules 406 to 460: how each episode follows the child's previous one, reviews, UPNs."""
 
-from .registry import sql_rule
+from .registry import shared, sql_rule
 
 ENDS_CARE = (
     "('E2', 'E3', 'E4A', 'E4B', 'E5', 'E6', 'E7', 'E8', 'E9', 'E11', 'E12', 'E13', 'E14',"
@@ -8,16 +8,23 @@ ENDS_CARE = (
 )
 
 
-def _with_previous(where: str, order: str = "CHILD, DECOM, _row") -> str:
-    """Episodes that meet ``where``, given the previous episode in the whole table ordered by
-    child and start (``p_`` columns), as the validator pairs them."""
+@shared("_episodes_with_previous")
+def _episodes_with_previous(year: int) -> str:
+    """Every episode beside the one before it in the whole table ordered by child and start
+    (``p_`` columns; the one before may be another child's), as the validator pairs them."""
+    return """
+        SELECT *, lag(CHILD) OVER w AS p_child, lag(DEC) OVER w AS p_dec,
+               lag(REC) OVER w AS p_rec, lag(LS) OVER w AS p_ls,
+               lag(PLACE) OVER w AS p_place, lag(PL_POST) OVER w AS p_pl_post,
+               lag(URN) OVER w AS p_urn, lag(PLACE_PROVIDER) OVER w AS p_provider,
+               lag(CIN) OVER w AS p_cin
+        FROM Episodes WINDOW w AS (ORDER BY CHILD, DECOM, _row)"""
+
+
+def _with_previous(where: str) -> str:
+    """Episodes that meet ``where``, given the child's previous episode (``p_`` columns)."""
     return f"""
-        SELECT 'Episodes' t, _row r, CHILD c FROM (
-            SELECT *, lag(CHILD) OVER w AS p_child, lag(DEC) OVER w AS p_dec,
-                   lag(REC) OVER w AS p_rec, lag(LS) OVER w AS p_ls,
-                   lag(PLACE) OVER w AS p_place, lag(PL_POST) OVER w AS p_pl_post,
-                   lag(URN) OVER w AS p_urn, lag(PLACE_PROVIDER) OVER w AS p_provider
-            FROM Episodes WINDOW w AS (ORDER BY {order}))
+        SELECT 'Episodes' t, _row r, CHILD c FROM _episodes_with_previous
         WHERE CHILD = p_child AND {where}"""
 
 

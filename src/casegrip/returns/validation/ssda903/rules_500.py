@@ -1,7 +1,7 @@
 """SSDA903 rules 502 to 576: continuity with last year's return, adopters, placement
 providers, health (OC2), decisions to place for adoption, and missing episodes."""
 
-from .registry import continuously_looked_after, end, sql_rule, start
+from .registry import continuously_looked_after, end, shared, sql_rule, start
 
 ADOPTION_PLACES = "('A3', 'A4', 'A5', 'A6')"
 
@@ -74,10 +74,7 @@ for _code, _field, _what in (
 )
 def need_changed_in_period(year: int) -> str:
     return """
-        SELECT 'Episodes' t, _row r, CHILD c FROM (
-            SELECT *, lag(CHILD) OVER w AS p_child, lag(REC) OVER w AS p_rec,
-                   lag(DEC) OVER w AS p_dec, lag(CIN) OVER w AS p_cin
-            FROM Episodes WINDOW w AS (ORDER BY CHILD, DECOM, _row))
+        SELECT 'Episodes' t, _row r, CHILD c FROM _episodes_with_previous
         WHERE CHILD = p_child AND p_rec = 'X1' AND p_dec = DECOM
           AND CIN IS DISTINCT FROM p_cin"""
 
@@ -671,24 +668,29 @@ def open_missing_not_continued(year: int) -> str:
           AND coalesce(f.MIS_START, DATE '2099-01-01') <> l.MIS_START"""
 
 
-def _missing_outside_every_period(outside: str) -> str:
-    """Missing rows of a child with periods of care for which ``outside`` (on the row ``m``
-    and a period ``p`` with ``p.DECOM`` and ``p.DEC``) holds for every one of the child's
-    periods. A period of care is a run of episodes, in order of start, each starting on or
-    before the previous one ended (or the previous one has no end); its end is the last
-    episode's end, blank if that is."""
-    return f"""
+@shared("_care_periods")
+def _care_periods(year: int) -> str:
+    """Each child's periods of care (CHILD, DECOM, DEC). A period of care is a run of episodes,
+    in order of start, each starting on or before the previous one ended (or the previous one
+    has no end); its end is the last episode's end, blank if that is."""
+    return """
         WITH ordered AS (
             SELECT CHILD, DECOM, DEC, _row, lag(CHILD) OVER w AS p_child, lag(DEC) OVER w AS p_dec
             FROM Episodes WHERE DECOM IS NOT NULL WINDOW w AS (ORDER BY CHILD, DECOM, _row)),
         numbered AS (
             SELECT *, sum(CASE WHEN CHILD IS DISTINCT FROM p_child OR DECOM > p_dec
                                THEN 1 ELSE 0 END) OVER (ORDER BY CHILD, DECOM, _row) AS period
-            FROM ordered),
-        p AS (
-            SELECT CHILD, min(DECOM) OVER (PARTITION BY period) AS DECOM, DEC FROM numbered
-            QUALIFY row_number() OVER (PARTITION BY period ORDER BY DECOM DESC, _row DESC) = 1)
-        SELECT 'Missing' t, m._row r, m.CHILD c FROM Missing m JOIN p USING (CHILD)
+            FROM ordered)
+        SELECT CHILD, min(DECOM) OVER (PARTITION BY period) AS DECOM, DEC FROM numbered
+        QUALIFY row_number() OVER (PARTITION BY period ORDER BY DECOM DESC, _row DESC) = 1"""
+
+
+def _missing_outside_every_period(outside: str) -> str:
+    """Missing rows of a child with periods of care for which ``outside`` (on the row ``m``
+    and a period ``p`` with ``p.DECOM`` and ``p.DEC``) holds for every one of the child's
+    periods."""
+    return f"""
+        SELECT 'Missing' t, m._row r, m.CHILD c FROM Missing m JOIN _care_periods p USING (CHILD)
         GROUP BY m._row, m.CHILD HAVING bool_and(coalesce({outside}, FALSE))"""
 
 
