@@ -1,9 +1,10 @@
 """Load an SSDA903 return's CSV files into DuckDB: one raw table and one typed table per table.
 
-``<Table>_raw`` holds every column as VARCHAR exactly as written, with ``_row`` (0-based row in
-its file). ``<Table>`` has the same rows with text upper-cased (as the DfE validator
-reads them), blanks as NULL, dates as DATE (NULL when not a valid DD/MM/YYYY date) and whole
-numbers as INTEGER. A previous year's return loads as ``<Table>_last_raw`` and ``<Table>_last``.
+``<Table>_file`` holds the file's rows in order, every column as VARCHAR exactly as written;
+the view ``<Table>_raw`` adds ``_row`` (0-based row in its file). ``<Table>`` has the same rows
+with text upper-cased (as the DfE validator reads them), blanks as NULL, dates as DATE (NULL
+when not a valid DD/MM/YYYY date) and whole numbers as INTEGER. A previous year's return loads
+as ``<Table>_last_raw`` and ``<Table>_last``.
 
 Files are recognised by their columns, not their names, as the DfE validator does."""
 
@@ -58,27 +59,28 @@ def create_table(
 ) -> None:
     """``<table><suffix>_raw`` from ``path`` (empty when None) and its typed copy."""
     columns = TABLES[table]
-    raw = f'"{table}{suffix}_raw"'
-    listed = ", ".join(f'"{c}" VARCHAR' for c in columns)
-    con.execute(f"CREATE TABLE {raw} (_row BIGINT, {listed})")
-    if path is not None:
+    name = f"{table}{suffix}"
+    selected = ", ".join(f'"{c}"' for c in columns)
+    if path is None:
+        listed = ", ".join(f'"{c}" VARCHAR' for c in columns)
+        con.execute(f'CREATE TABLE "{name}_file" ({listed})')
+    else:
         # The header's own order decides which value is which column. Every column is named
         # and typed, so DuckDB need not sniff the file (sniffing took three times as long as
         # reading it). A literal path: binding it as a parameter makes DuckDB re-plan slowly.
         header = _columns_of(path)
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
         con.execute(
-            f"CREATE TEMP TABLE _file AS SELECT * FROM read_csv({_literal(path)}, header = true,"
-            f" auto_detect = false, columns = {{{types}}},"
+            f'CREATE TABLE "{name}_file" AS SELECT {selected} FROM read_csv({_literal(path)},'
+            f" header = true, auto_detect = false, columns = {{{types}}},"
             " quote = '\"', escape = '\"', delim = ',', strict_mode = false, null_padding = true)"
         )
-        selected = ", ".join(f'"{c}"' for c in columns)
-        con.execute(f"INSERT INTO {raw} SELECT rowid, {selected} FROM _file")
-        con.execute("DROP TABLE _file")
+    # A table's rows keep the file's order, so its row id is the 0-based row in the file.
+    con.execute(f'CREATE VIEW "{name}_raw" AS SELECT rowid AS _row, {selected} FROM "{name}_file"')
     typed = ", ".join(_typed(c) for c in columns)
     # A table rather than a view: the rules read each table many times, and parsing the dates
     # once halves the time the whole validation takes.
-    con.execute(f'CREATE TABLE "{table}{suffix}" AS SELECT _row, {typed} FROM {raw}')
+    con.execute(f'CREATE TABLE "{name}" AS SELECT rowid AS _row, {typed} FROM "{name}_file"')
 
 
 def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = None) -> set[str]:
