@@ -69,28 +69,26 @@ def test_check_an_uploaded_census_gives_findings_by_rule_and_a_fix_list(small, a
     assert b"child_id,findings,rules" in fix.content
 
 
-def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst):
-    client = client_for(analyst)
-    junk = io.BytesIO(b"not a zip")
-    junk.name = "return.zip"
-    refused = client.post(
-        "/data/returns/check/", {"source": "upload", "year": "2024", "files": junk}
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("return.zip", b"not a zip", b"return.zip is not a zip file that can be opened"),
+        ("notes.docx", b"hello", b"notes.docx is not a zip, CSV or XML file"),
+        (
+            "census.xml",
+            b"<Message><Header><CollectionDetails>",
+            b"census.xml is not well-formed XML: it breaks at line 1",
+        ),
+    ],
+)
+def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst, name, content, why):
+    upload = io.BytesIO(content)
+    upload.name = name
+    refused = client_for(analyst).post(
+        "/data/returns/check/", {"source": "upload", "year": "2024", "files": upload}
     )
     assert refused.status_code == 400
-    assert b"return.zip is not a zip file that can be opened" in refused.content
-    other = io.BytesIO(b"hello")
-    other.name = "notes.docx"
-    refused = client.post(
-        "/data/returns/check/", {"source": "upload", "year": "2024", "files": other}
-    )
-    assert b"notes.docx is not a zip, CSV or XML file" in refused.content
-    broken = io.BytesIO(b"<Message><Header><CollectionDetails>")
-    broken.name = "census.xml"
-    refused = client.post(
-        "/data/returns/check/", {"source": "upload", "year": "2024", "files": broken}
-    )
-    assert refused.status_code == 400
-    assert b"census.xml is not well-formed XML: it breaks at line 1" in refused.content
+    assert why in refused.content
     assert not ReturnCheck.objects.exists()
 
 
