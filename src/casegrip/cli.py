@@ -1044,6 +1044,9 @@ def returns_build(
         console.print(f"[yellow]Note[/yellow] {note}")
 
 
+RULES_SHOWN = 20  # rules in the summary `returns validate` prints
+
+
 @returns_app.command("validate")
 def returns_validate(
     path: Annotated[Path, typer.Argument(help="A folder of SSDA903 CSVs, or a CIN census XML.")],
@@ -1074,9 +1077,17 @@ def returns_validate(
     table = Table(title=f"{name} {year}: {total:,} findings ({took:.1f} s)")
     for column in ("Rule", "Findings", "Children", "Message"):
         table.add_column(column)
-    for code, message, n, children in rules:
+    # The rules with most findings: a return full of errors breaks a hundred rules, more than
+    # a terminal shows (laying them all out took longer than loading the return).
+    for code, message, n, children in rules[:RULES_SHOWN]:
         table.add_row(code, f"{n:,}", f"{children:,}", message[:90])
     console.print(table)
+    if len(rules) > RULES_SHOWN:
+        more = len(rules) - RULES_SHOWN
+        console.print(
+            f"{more:,} more rules have findings"
+            + (f"; every finding is in {out}." if out else ": --out FILE writes every finding.")
+        )
     if out is not None:
         console.print(f"Wrote {total:,} findings to {out}.")
 

@@ -117,3 +117,20 @@ def test_a_failed_validation_leaves_the_earlier_findings_file_as_it_was(tmp_path
         validate_to_csv(tmp_path / "broken.xml", 2024, out)
     assert out.read_text(encoding="utf-8") == "earlier findings\n"
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_summary_shows_the_rules_with_most_findings_and_says_how_many_more(tmp_path):
+    out = tmp_path / "findings.csv"
+    result = CliRunner().invoke(
+        app, ["returns", "validate", str(FAKE_903), "--year", "2025", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    from casegrip.returns.validation.run import validate_path
+
+    rules = by_rule(validate_path(FAKE_903, 2025)[1])
+    assert len(rules) > 20
+    text = " ".join(result.output.split())
+    assert f"{len(rules) - 20} more rules have findings; every finding is in" in text
+    assert rules[0][0] in result.output
+    with out.open(encoding="utf-8") as handle:
+        assert {r["rule_code"] for r in csv.DictReader(handle)} == {code for code, *_ in rules}
