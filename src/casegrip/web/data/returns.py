@@ -19,14 +19,8 @@ from casegrip.home import data_dir
 from casegrip.returns.build import KINDS as RETURN_KINDS
 from casegrip.returns.build import Built, build_return
 from casegrip.returns.layouts import UnsupportedYear
-from casegrip.returns.validation.findings import Finding
-from casegrip.returns.validation.run import (
-    NotAReturn,
-    by_child,
-    by_rule,
-    findings_csv,
-    validate_path,
-)
+from casegrip.returns.validation import findings_file
+from casegrip.returns.validation.run import NotAReturn, validate_to_csv
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
 from casegrip.web.accounts.access import grants
@@ -189,38 +183,39 @@ def check(request: HttpRequest) -> HttpResponse:
         return redirect("data:returns")
     source = request.POST.get("source", "upload")
     started = timezone.now()
+    folder = data_dir() / "return-checks"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.csv"
+    kept = folder / name  # written only when the check succeeds
     try:
         year = _year(request)
         with tempfile.TemporaryDirectory() as scratch:
-            folder = Path(scratch)
+            work = Path(scratch)
             if source == "built":
                 kind = request.POST.get("kind", "")
                 if kind not in KINDS:
                     raise ValueError("Choose the return to check.")
-                path = _build(kind, year, folder).path
+                path = _build(kind, year, work).path
                 shown = f"casegrip's {KINDS[kind]} {year}"
             else:
-                path = _received(request, folder)
+                path = _received(request, work)
                 shown = ", ".join(Path(f.name).name for f in request.FILES.getlist("files"))
-            kind, findings = validate_path(path, year)
+            kind, _ = validate_to_csv(path, year, kept)
     except UploadRefused as exc:
         return index(request, [("files", f"{n} {why}") for n, why in exc.problems], status=400)
     except (ValueError, NotAReturn, UnsupportedYear) as exc:
         field = "files" if source == "upload" else "check-kind"
         return index(request, [(field, str(exc))], status=400)
     took = (timezone.now() - started).total_seconds()
-    name = f"{uuid.uuid4().hex}.csv"
-    folder = data_dir() / "return-checks"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(findings_csv(findings), encoding="utf-8")
+    findings, children, rules = findings_file.summary(kept)
     checked = ReturnCheck.objects.create(
         kind=kind,
         year=year,
         source=shown[:300],
         created_by=request.user,
-        findings=len(findings),
-        children=len({f.child_id for f in findings if f.child_id}),
-        rules=len({f.rule_code for f in findings}),
+        findings=findings,
+        children=children,
+        rules=rules,
         seconds=took,
         file_name=name,
     )
@@ -228,36 +223,24 @@ def check(request: HttpRequest) -> HttpResponse:
         request,
         what=f"{KINDS[kind]} {year} checked",
         unit=authority,
-        child_ids=[f.child_id for f in findings if f.child_id],
+        child_ids=findings_file.children(kept),
     )
     return redirect("data:return_check", checked.pk)
 
 
-def _findings(checked: ReturnCheck) -> list[Finding]:
-    import csv
-
+def _kept(checked: ReturnCheck) -> Path:
+    """The check's findings CSV, as ``run.findings_csv`` writes it."""
     path = data_dir() / "return-checks" / checked.file_name
     if not path.exists():
         raise Http404("The findings of this check are no longer kept")
-    with path.open(encoding="utf-8") as handle:
-        return [
-            Finding(
-                r["rule_code"],
-                r["table"],
-                int(r["row"]),
-                r["child_id"],
-                tuple(filter(None, r["fields"].split(";"))),
-                r["message"],
-            )
-            for r in csv.DictReader(handle)
-        ]
+    return path
 
 
 def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     authority = _authority(request)
     checked = get_object_or_404(ReturnCheck, pk=pk)
-    findings = _findings(checked)
-    fix_list = by_child(findings)
+    kept = _kept(checked)
+    fix_list = findings_file.by_child(kept)
     record_access(
         request,
         what=f"{checked.get_kind_display()} {checked.year} findings",
@@ -269,7 +252,7 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
         "data/return_check.html",
         {
             "check": checked,
-            "rules": by_rule(findings),
+            "rules": findings_file.by_rule(kept),
             "fix_list": fix_list[:FIX_LIST_SHOWN],
             "fix_total": len(fix_list),
             "shown": FIX_LIST_SHOWN,
@@ -279,20 +262,18 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def check_csv(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """Every finding, the counts by rule, or the fix list by child, as CSV."""
+    from casegrip.reports.tables import to_csv
+
     authority = _authority(request)
     checked = get_object_or_404(ReturnCheck, pk=pk)
-    findings = _findings(checked)
+    kept = _kept(checked)
     if what == "findings":
-        body, children = findings_csv(findings).encode("utf-8"), [f.child_id for f in findings]
+        body, children = kept.read_bytes(), findings_file.children(kept)
     elif what == "rules":
-        from casegrip.reports.tables import to_csv
-
-        body = to_csv(("rule_code", "message", "findings", "children"), by_rule(findings))
-        children = []
+        header = ("rule_code", "message", "findings", "children")
+        body, children = to_csv(header, findings_file.by_rule(kept)), []
     elif what == "children":
-        from casegrip.reports.tables import to_csv
-
-        fix_list = by_child(findings)
+        fix_list = findings_file.by_child(kept)
         body = to_csv(("child_id", "findings", "rules"), fix_list)
         children = [child for child, _, _ in fix_list]
     else:
@@ -303,7 +284,7 @@ def check_csv(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             what=f"{checked.get_kind_display()} {checked.year} findings ({what})",
             action=AccessLog.Action.EXPORT,
             unit=authority,
-            child_ids=[c for c in children if c],
+            child_ids=children,
         )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
