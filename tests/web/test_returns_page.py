@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from casegrip.home import data_dir
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.data.models import ReturnCheck
 
@@ -84,12 +85,15 @@ def test_check_an_uploaded_census_gives_findings_by_rule_and_a_fix_list(small, a
 def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst, name, content, why):
     upload = io.BytesIO(content)
     upload.name = name
+    kept = data_dir() / "return-checks"
+    before = set(kept.glob("*"))
     refused = client_for(analyst).post(
         "/data/returns/check/", {"source": "upload", "year": "2024", "files": upload}
     )
     assert refused.status_code == 400
     assert why in refused.content
     assert not ReturnCheck.objects.exists()
+    assert set(kept.glob("*")) == before
 
 
 def test_only_those_who_build_returns_for_the_authority(small):
