@@ -1,8 +1,10 @@
 """The SSDA903 rule registry, and the decorator that turns one SQL query into a rule.
 
 A rule's query returns one row per finding: the table (``t``), the 0-based row in it (``r``)
-and the child (``c``). Queries read the typed tables made by ``load`` (``Episodes``, ...) and,
-for format checks, the raw tables (``Episodes_raw``, ...)."""
+and the child (``c``). Queries read the typed tables made by ``load`` (``Episodes``, ...), for
+format checks the raw tables (``Episodes_raw``, ...), and the tables several rules share
+(``shared``: ``_continuously_looked_after``, ...). ``run_into`` runs many rules and keeps their
+findings in DuckDB."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
