@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from casegrip.returns.validation import findings_file
 from casegrip.returns.validation.findings import Finding
+from casegrip.returns.validation.findings_file import FindingsFile
 from casegrip.returns.validation.run import by_child, by_rule, findings_csv, validate_path
 
 SAMPLES = Path(__file__).parents[3] / "shared" / "reference" / "samples"
@@ -23,14 +23,11 @@ def test_summaries_of_the_file_are_those_of_the_findings(tmp_path, path, year):
     kept = tmp_path / "findings.csv"
     kept.write_text(findings_csv(findings), encoding="utf-8")
     named = {f.child_id for f in findings if f.child_id}
-    assert findings_file.summary(kept) == (
-        len(findings),
-        len(named),
-        len({f.rule_code for f in findings}),
-    )
-    assert findings_file.by_rule(kept) == by_rule(findings)
-    assert findings_file.by_child(kept) == by_child(findings)
-    assert findings_file.children(kept) == sorted(named)
+    with FindingsFile(kept) as found:
+        assert found.summary() == (len(findings), len(named), len({f.rule_code for f in findings}))
+        assert found.by_rule() == by_rule(findings)
+        assert found.by_child() == by_child(findings)
+        assert found.children() == sorted(named)
     assert len(findings) > 20
     assert any(not f.child_id for f in findings)
     assert any("," in f.message for f in findings)
@@ -39,9 +36,10 @@ def test_summaries_of_the_file_are_those_of_the_findings(tmp_path, path, year):
 def test_a_file_with_no_findings(tmp_path):
     kept = tmp_path / "findings.csv"
     kept.write_text(findings_csv([]), encoding="utf-8")
-    assert findings_file.summary(kept) == (0, 0, 0)
-    assert findings_file.by_rule(kept) == []
-    assert findings_file.by_child(kept) == []
+    with FindingsFile(kept) as found:
+        assert found.summary() == (0, 0, 0)
+        assert found.by_rule() == []
+        assert found.by_child() == []
 
 
 def test_a_path_with_a_quote_in_it(tmp_path):
@@ -50,4 +48,5 @@ def test_a_path_with_a_quote_in_it(tmp_path):
     _, findings = validate_path(CIN_2024, 2024)
     kept = folder / "findings.csv"
     kept.write_text(findings_csv(findings), encoding="utf-8")
-    assert findings_file.summary(kept)[0] == len(findings)
+    with FindingsFile(kept) as found:
+        assert found.summary()[0] == len(findings)

@@ -19,7 +19,7 @@ from casegrip.home import data_dir
 from casegrip.returns.build import KINDS as RETURN_KINDS
 from casegrip.returns.build import Built, build_return
 from casegrip.returns.layouts import UnsupportedYear
-from casegrip.returns.validation import findings_file
+from casegrip.returns.validation.findings_file import FindingsFile
 from casegrip.returns.validation.run import NotAReturn, validate_to_csv
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
@@ -207,7 +207,8 @@ def check(request: HttpRequest) -> HttpResponse:
         field = "files" if source == "upload" else "check-kind"
         return index(request, [(field, str(exc))], status=400)
     took = (timezone.now() - started).total_seconds()
-    findings, children, rules = findings_file.summary(kept)
+    with FindingsFile(kept) as found:
+        (findings, children, rules), named = found.summary(), found.children()
     checked = ReturnCheck.objects.create(
         kind=kind,
         year=year,
@@ -223,7 +224,7 @@ def check(request: HttpRequest) -> HttpResponse:
         request,
         what=f"{KINDS[kind]} {year} checked",
         unit=authority,
-        child_ids=findings_file.children(kept),
+        child_ids=named,
     )
     return redirect("data:return_check", checked.pk)
 
@@ -239,8 +240,8 @@ def _kept(checked: ReturnCheck) -> Path:
 def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     authority = _authority(request)
     checked = get_object_or_404(ReturnCheck, pk=pk)
-    kept = _kept(checked)
-    fix_list = findings_file.by_child(kept)
+    with FindingsFile(_kept(checked)) as found:
+        fix_list, rules = found.by_child(), found.by_rule()
     record_access(
         request,
         what=f"{checked.get_kind_display()} {checked.year} findings",
@@ -252,7 +253,7 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
         "data/return_check.html",
         {
             "check": checked,
-            "rules": findings_file.by_rule(kept),
+            "rules": rules,
             "fix_list": fix_list[:FIX_LIST_SHOWN],
             "fix_total": len(fix_list),
             "shown": FIX_LIST_SHOWN,
@@ -266,18 +267,19 @@ def check_csv(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
     authority = _authority(request)
     checked = get_object_or_404(ReturnCheck, pk=pk)
-    kept = _kept(checked)
-    if what == "findings":
-        body, children = kept.read_bytes(), findings_file.children(kept)
-    elif what == "rules":
-        header = ("rule_code", "message", "findings", "children")
-        body, children = to_csv(header, findings_file.by_rule(kept)), []
-    elif what == "children":
-        fix_list = findings_file.by_child(kept)
-        body = to_csv(("child_id", "findings", "rules"), fix_list)
-        children = [child for child, _, _ in fix_list]
-    else:
+    if what not in ("findings", "rules", "children"):
         raise Http404("No such download")
+    kept = _kept(checked)
+    with FindingsFile(kept) as found:
+        if what == "findings":
+            body, children = kept.read_bytes(), found.children()
+        elif what == "rules":
+            header = ("rule_code", "message", "findings", "children")
+            body, children = to_csv(header, found.by_rule()), []
+        else:
+            fix_list = found.by_child()
+            body = to_csv(("child_id", "findings", "rules"), fix_list)
+            children = [child for child, _, _ in fix_list]
     if children:
         record_access(
             request,
