@@ -134,3 +134,17 @@ def test_the_summary_shows_the_rules_with_most_findings_and_says_how_many_more(t
     assert rules[0][0] in result.output
     with out.open(encoding="utf-8") as handle:
         assert {r["rule_code"] for r in csv.DictReader(handle)} == {code for code, *_ in rules}
+
+
+@pytest.mark.parametrize("rows_before", [0, 2_000])
+def test_a_file_that_is_not_utf8_is_refused_naming_it_and_its_line(tmp_path, rows_before):
+    # Early in the file Python reads it (for its columns); further in, DuckDB does.
+    rows = [f"{i},M,01/01/2010,WBRI,,," for i in range(rows_before)]
+    body = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + "".join(r + "\n" for r in rows)
+    (tmp_path / "header.csv").write_bytes(body.encode() + b"C9,M,01/01/2010,\xff\xfeW,,,\n")
+    result = CliRunner().invoke(app, ["returns", "validate", str(tmp_path), "--year", "2026"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    line = f" (line {rows_before + 2:,})" if rows_before else ""
+    assert f"header.csv is not UTF-8 text{line}: save it as CSV UTF-8" in text
+    assert "C9" not in text

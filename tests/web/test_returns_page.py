@@ -80,6 +80,11 @@ def test_check_an_uploaded_census_gives_findings_by_rule_and_a_fix_list(small, a
             b"<Message><Header><CollectionDetails>",
             b"census.xml is not well-formed XML: it breaks at line 1",
         ),
+        (
+            "header.csv",
+            b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2010,\xff\xfeWBRI,,,\n",
+            b"header.csv is not UTF-8 text",
+        ),
     ],
 )
 def test_a_bad_upload_is_refused_clearly_and_keeps_nothing(small, analyst, name, content, why):

@@ -9,6 +9,7 @@ as ``<Table>_last_raw`` and ``<Table>_last``.
 Files are recognised by their columns, not their names, as the DfE validator does."""
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -24,10 +25,37 @@ DATES = ssda903_layout(2026).dates
 NUMBERS = frozenset({"SDQ_SCORE", "NB_ADOPTR"})
 
 
+class UnreadableFile(ValueError):
+    """A return file that cannot be read as CSV; the message names the file, the line and why
+    (never a value from it)."""
+
+
 def _columns_of(path: Path) -> tuple[str, ...]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        first = next(csv.reader(handle), [])
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path) from exc
     return tuple(column.strip().upper() for column in first)
+
+
+def _not_utf8(path: Path, line: str = "") -> UnreadableFile:
+    return UnreadableFile(
+        f"{path.name} is not UTF-8 text{line}: save it as CSV UTF-8 and try again."
+        " Nothing from the return was checked."
+    )
+
+
+def _read_error(path: Path, exc: duckdb.Error) -> UnreadableFile:
+    """What DuckDB could not read, in words, without the line itself (it names a child)."""
+    text = str(exc)
+    found = re.search(r"CSV Error on Line: (\d+)", text)
+    line = f" (line {int(found.group(1)):,})" if found else ""
+    if "not utf-8" in text.lower():
+        return _not_utf8(path, line)
+    return UnreadableFile(
+        f"{path.name} cannot be read as CSV{line}. Nothing from the return was checked."
+    )
 
 
 def find_tables(folder: Path) -> dict[str, Path]:
@@ -70,11 +98,15 @@ def create_table(
         # reading it). A literal path: binding it as a parameter makes DuckDB re-plan slowly.
         header = _columns_of(path)
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
-        con.execute(
-            f'CREATE TABLE "{name}_file" AS SELECT {selected} FROM read_csv({_literal(path)},'
-            f" header = true, auto_detect = false, columns = {{{types}}},"
-            " quote = '\"', escape = '\"', delim = ',', strict_mode = false, null_padding = true)"
-        )
+        try:
+            con.execute(
+                f'CREATE TABLE "{name}_file" AS SELECT {selected} FROM read_csv({_literal(path)},'
+                f" header = true, auto_detect = false, columns = {{{types}}},"
+                " quote = '\"', escape = '\"', delim = ',', strict_mode = false,"
+                " null_padding = true)"
+            )
+        except duckdb.Error as exc:
+            raise _read_error(path, exc) from exc
     # A table's rows keep the file's order, so its row id is the 0-based row in the file.
     con.execute(f'CREATE VIEW "{name}_raw" AS SELECT rowid AS _row, {selected} FROM "{name}_file"')
     typed = ", ".join(_typed(c) for c in columns)
