@@ -9,6 +9,7 @@ from types import TracebackType
 import duckdb
 
 from .findings import FINDING_COLUMNS
+from .sql import literal
 
 TYPES = {"row": "BIGINT"}  # every other column is text
 
@@ -19,11 +20,10 @@ class FindingsFile:
 
     def __init__(self, path: Path) -> None:
         columns = ", ".join(f"'{c}': '{TYPES.get(c, 'VARCHAR')}'" for c in FINDING_COLUMNS)
-        literal = "'" + str(path).replace("'", "''") + "'"
         self.con = duckdb.connect(config={"threads": 1})
         self.con.execute(
             "CREATE TABLE findings AS SELECT * REPLACE (coalesce(child_id, '') AS child_id)"
-            f" FROM read_csv({literal}, header = true, auto_detect = false,"
+            f" FROM read_csv({literal(str(path))}, header = true, auto_detect = false,"
             f" columns = {{{columns}}}, quote = '\"', escape = '\"', delim = ',')"
         )
 

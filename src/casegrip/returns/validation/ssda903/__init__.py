@@ -11,6 +11,7 @@ import duckdb
 
 from casegrip.returns.validation.findings import Finding
 
+from ..sql import literal
 from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_100,
     rules_200,
@@ -24,7 +25,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_sw,
 )
 from .load import load
-from .registry import FINDINGS_SQL, REGISTRY, found_findings, literal, run_into
+from .registry import FINDINGS_SQL, REGISTRY, found_findings, run_into
 
 __all__ = ["REGISTRY", "validate", "validate_to_csv"]
 

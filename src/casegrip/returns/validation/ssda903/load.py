@@ -16,6 +16,7 @@ import duckdb
 
 from casegrip.returns.layouts import ssda903_layout
 from casegrip.returns.validation.cursors import on_two_cursors
+from casegrip.returns.validation.sql import literal
 
 # Every table any collection year may hold (the newest layout has them all).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -69,10 +70,6 @@ def find_tables(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _typed(column: str) -> str:
     text = f"NULLIF(upper(\"{column}\"), '')"
     if column in DATES:
@@ -100,8 +97,9 @@ def create_table(
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
         try:
             con.execute(
-                f'CREATE TABLE "{name}_file" AS SELECT {selected} FROM read_csv({_literal(path)},'
-                f" header = true, auto_detect = false, columns = {{{types}}},"
+                f'CREATE TABLE "{name}_file" AS SELECT {selected}'
+                f" FROM read_csv({literal(str(path))}, header = true, auto_detect = false,"
+                f" columns = {{{types}}},"
                 " quote = '\"', escape = '\"', delim = ',', strict_mode = false,"
                 " null_padding = true)"
             )

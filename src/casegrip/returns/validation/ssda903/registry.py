@@ -13,6 +13,7 @@ import duckdb
 
 from casegrip.returns.validation.cursors import on_two_cursors
 from casegrip.returns.validation.findings import Finding, Registry
+from casegrip.returns.validation.sql import literal
 
 from .load import TABLES
 
@@ -170,11 +171,6 @@ def run_together(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: in
     """The findings of the rules ``rule_codes``, in order (see ``run_into``)."""
     run_into(con, rule_codes, year)
     return found_findings(con)
-
-
-def literal(value: str) -> str:
-    """A SQL text literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _fields_by_table(fields: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
