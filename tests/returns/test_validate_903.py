@@ -1500,6 +1500,30 @@ def test_validate_runs_previous_year_rules_only_with_last_years_return(tmp_path:
     assert [(f.table, f.row, f.fields) for f in found] == [("Header", 0, ("SEX",))]
 
 
+def test_a_table_with_no_file_has_the_columns_and_types_of_one_read_from_a_file(
+    tmp_path: Path,
+) -> None:
+    # Empty tables are declared, not made from a query: their columns must not drift apart.
+    write_return(tmp_path, {table: [] for table in TABLES})
+    con = duckdb.connect()
+    try:
+        load(con, tmp_path)
+
+        def shape(name: str) -> list[tuple[str, str]]:
+            return con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns()"
+                " WHERE table_name = ? ORDER BY column_index",
+                [name],
+            ).fetchall()
+
+        for table in TABLES:
+            for kind in ("", "_raw", "_file"):
+                assert shape(f"{table}_last{kind}") == shape(f"{table}{kind}"), (table, kind)
+                assert shape(f"{table}{kind}"), (table, kind)
+    finally:
+        con.close()
+
+
 def test_findings_give_rows_within_their_table_in_file_order(tmp_path: Path) -> None:
     write_return(
         tmp_path,

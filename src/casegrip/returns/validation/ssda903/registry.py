@@ -8,6 +8,7 @@ findings in DuckDB."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from threading import Event
 
 import duckdb
 
@@ -111,27 +112,40 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
     which sorts them and writes them out far faster than Python objects could be made of them:
     a return full of errors has 100,000s."""
     columns = "rule_code VARCHAR, t VARCHAR, r BIGINT, c VARCHAR"
+    queries = {code: QUERIES[code](year) for code in rule_codes}
+    needs = {code: [name for name in SHARED if name in sql] for code, sql in queries.items()}
+    made = {name: Event() for name in SHARED if any(name in names for names in needs.values())}
+    # The shared tables are made first, on the same two threads as the rules: each rule that
+    # reads one comes after every rule that reads none, so it seldom waits.
+    work = [*made, *sorted(rule_codes, key=lambda code: bool(needs[code]))]
+    in_transaction = [False, False]
 
     def start(cursor: duckdb.DuckDBPyConnection, thread: int) -> None:
         cursor.execute(f"CREATE OR REPLACE TABLE _found_{thread} ({columns})")
-        # One transaction: committing each rule's findings on its own took a tenth longer.
-        cursor.execute("BEGIN")
 
-    def run(cursor: duckdb.DuckDBPyConnection, thread: int, code: str) -> None:
+    def run(cursor: duckdb.DuckDBPyConnection, thread: int, item: str) -> None:
+        if item in made:
+            try:
+                cursor.execute(f'CREATE OR REPLACE TABLE "{item}" AS {SHARED[item](year)}')
+            finally:
+                made[item].set()  # even on failure, so the other thread does not wait forever
+            return
+        for name in needs[item]:
+            made[name].wait()
+        # One transaction, once every shared table is made (one that began earlier would not
+        # see them): committing each rule's findings on its own took a tenth longer.
+        if not in_transaction[thread] and all(event.is_set() for event in made.values()):
+            cursor.execute("BEGIN")
+            in_transaction[thread] = True
         cursor.execute(
-            f"INSERT INTO _found_{thread} SELECT DISTINCT '{code}', t, r, c"
-            f" FROM ({QUERIES[code](year)})"
+            f"INSERT INTO _found_{thread} SELECT DISTINCT '{item}', t, r, c FROM ({queries[item]})"
         )
 
-    prepare(con, (QUERIES[code](year) for code in rule_codes), year)
-    on_two_cursors(
-        con,
-        rule_codes,
-        run,
-        name="ssda903-rules",
-        start=start,
-        finish=lambda cursor, _: cursor.execute("COMMIT"),
-    )
+    def finish(cursor: duckdb.DuckDBPyConnection, thread: int) -> None:
+        if in_transaction[thread]:
+            cursor.execute("COMMIT")
+
+    on_two_cursors(con, work, run, name="ssda903-rules", start=start, finish=finish)
     con.execute("CREATE OR REPLACE VIEW found AS FROM _found_0 UNION ALL FROM _found_1")
     messages = ", ".join(
         f"({literal(code)}, {literal(REGISTRY.rules[code].message)})" for code in rule_codes
