@@ -58,6 +58,9 @@ DFE_FAKE_903 = ROOT.parent / "shared/reference/samples/csc-validator-be-903/test
 YEAR = 2026
 END_DATE = date(2026, 10, 30)  # fixed, so that the cached files do not depend on the day
 TARGETS = {"903": 20.0, "cin": 50.0}
+# The return's local authority, for the rules that compare placements with it: the same for
+# every validator (the runners below spell it out too).
+AUTHORITY = "E09000027"
 # How casegrip runs: its library in a bare interpreter, as the DfE validators run here, and
 # its command line.
 WAYS = {"library": False, "command line": True}
@@ -82,7 +85,7 @@ CASEGRIP_RUNNER = """
 import sys
 from pathlib import Path
 from casegrip.returns.validation.run import validate_to_csv
-validate_to_csv(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))
+validate_to_csv(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), authority="E09000027")
 """
 # The DfE validator's own path for a set of CSV files: read, validate, its report of issues.
 DFE_903_RUNNER = """
@@ -301,7 +304,7 @@ def measure(argv: list[str]) -> Run:
 def casegrip_argv(path: Path, out: Path, cli: bool) -> list[str]:
     if cli:
         command = [str(CASEGRIP_CLI), "returns", "validate", str(path)]
-        return [*command, "--year", str(YEAR), "--out", str(out)]
+        return [*command, "--year", str(YEAR), "--out", str(out), "--la", AUTHORITY]
     return [sys.executable, "-c", CASEGRIP_RUNNER, str(path), str(YEAR), str(out)]
 
 

@@ -5,6 +5,7 @@ dependency of casegrip:
 
     python3 -m venv /tmp/venv-903 && /tmp/venv-903/bin/pip install csc-validator-be-903
     .venv/bin/python bench/compare_903_with_dfe_validator.py [--year 2025] [--rule 101 ...]
+        [--folder RETURN] [--previous LAST_YEARS_RETURN] [--la E09000027]
 
 For each rule both implement, it prints the (rule, child) findings each reports and the
 differences. The DfE side is each rule run on its own fresh copy of the data; where the DfE
@@ -43,14 +44,19 @@ from lac_validator import lac_validator
 from lac_validator.datastore import create_datastore
 from lac_validator.rules.ruleset_utils import get_year_ruleset
 from lac_validator.utils import process_uploaded_files
-folder, year, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+folder, year, la, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
+previous = Path(sys.argv[5]) if len(sys.argv) > 5 else None
 names = ["header", "episodes", "reviews", "uasc", "oc2", "oc3", "ad1", "placed_for_adoption",
          "previous_permanence", "missing", "sw_episodes"]
-files = [str(folder / f"{n}.csv") for n in names if (folder / f"{n}.csv").exists()]
+def csvs(where):
+    return [str(where / f"{n}.csv") for n in names if (where / f"{n}.csv").exists()]
+uploaded = {"This year": csvs(folder)}
+if previous is not None:
+    uploaded["Prev year"] = csvs(previous)
 registry = get_year_ruleset(year)
-metadata = {"collectionYear": year, "localAuthority": "E09000027"}
+metadata = {"collectionYear": year, "localAuthority": la}
 v = lac_validator.LacValidator(
-    metadata=dict(metadata), files=process_uploaded_files({"This year": files}),
+    metadata=dict(metadata), files=process_uploaded_files(uploaded),
     registry=registry)
 found = []
 for table, df in v.ds_results.items():
@@ -79,11 +85,12 @@ out.write_text(json.dumps({"findings": found, "alone": alone, "failed": v.fails,
 """
 
 
-def run_dfe(folder: Path, year: int) -> dict:
+def run_dfe(folder: Path, year: int, previous: Path | None, la: str) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "dfe.json"
+        last = [str(previous)] if previous is not None else []
         subprocess.run(  # noqa: S603
-            [DFE_PYTHON, "-c", DFE_RUNNER, str(folder), str(year), str(out)],
+            [DFE_PYTHON, "-c", DFE_RUNNER, str(folder), str(year), la, str(out), *last],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -102,15 +109,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--folder", type=Path, default=FAKE)
+    parser.add_argument("--previous", type=Path, help="last year's return, a folder of CSVs")
+    parser.add_argument(
+        "--la", default="E09000027", help="the return's local authority, its ONS code"
+    )
     parser.add_argument("--rule", action="append", help="only these rules")
     parser.add_argument("--detail", action="store_true", help="list differing children")
     args = parser.parse_args()
 
     began = time.perf_counter()
-    ours = validate(args.folder, args.year)
+    ours = validate(args.folder, args.year, args.previous, authority=args.la)
     ours_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    dfe = run_dfe(args.folder, args.year)
+    dfe = run_dfe(args.folder, args.year, args.previous, args.la)
     dfe_seconds = time.perf_counter() - began
 
     mine = by_rule([(f.rule_code, f.child_id) for f in ours])

@@ -12,10 +12,13 @@ import psycopg
 import pytest
 from django.test import Client
 
+from casegrip.returns.validation.ssda903.postcodes import POSTCODES_DIR_VARIABLE
 from casegrip.web.accounts import actions as account_actions
 from casegrip.web.accounts.models import User
 from casegrip.web.organisation import actions as org_actions
 from casegrip.web.organisation.models import OrgUnit, StaffMember, UnitKind
+
+from .postcodes import write_postcodes
 
 PASSWORD = "a-long-test-passphrase"
 
@@ -23,6 +26,18 @@ PASSWORD = "a-long-test-passphrase"
 def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if urlparse(url).scheme.startswith("postgres") else None
+
+
+@pytest.fixture(scope="session")
+def postcodes_dir(tmp_path_factory) -> Path:
+    return write_postcodes(tmp_path_factory.mktemp("postcodes"))
+
+
+@pytest.fixture(autouse=True)
+def _small_postcode_directory(postcodes_dir, monkeypatch) -> None:
+    """Every test reads the tests' own postcodes, not the whole ONS directory (the test of
+    the real one removes this)."""
+    monkeypatch.setenv(POSTCODES_DIR_VARIABLE, str(postcodes_dir))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,6 +1,7 @@
 """The ``casegrip`` command: demo, serve, users, doctor."""
 
 import os
+import re
 import shutil
 import sys
 from datetime import date, datetime, timedelta
@@ -1045,6 +1046,8 @@ def returns_build(
 
 
 RULES_SHOWN = 20  # rules in the summary `returns validate` prints
+# An English local authority's ONS code, as the DfE validator's localAuthority.
+ONS_AUTHORITY = re.compile(r"E(06|07|08|09|10)\d{6}")
 
 
 @returns_app.command("validate")
@@ -1054,6 +1057,13 @@ def returns_validate(
     out: Annotated[
         Path | None,
         typer.Option(help="Write every finding to this CSV (rule_code, table, row, ...)."),
+    ] = None,
+    la: Annotated[
+        str | None,
+        typer.Option(
+            help="The return's local authority as its ONS code (E09000027, say): the SSDA903"
+            " rules that compare placements with your own authority run only when it is given."
+        ),
     ] = None,
 ) -> None:
     """Check a return against the DfE validation rules for its year. Reads only the files
@@ -1065,9 +1075,12 @@ def returns_validate(
     if not path.exists():
         err.print(f"[red]{path} does not exist.[/red]")
         raise typer.Exit(2)
+    if la is not None and not ONS_AUTHORITY.fullmatch(la.upper()):
+        err.print(f"[red]{la} is not an ONS local authority code, such as E09000027.[/red]")
+        raise typer.Exit(2)
     started = time.perf_counter()
     try:
-        kind, rules = validate_to_csv(path, year, out)
+        kind, rules = validate_to_csv(path, year, out, authority=la.upper() if la else None)
     except (NotAReturn, ValueError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -1090,6 +1103,11 @@ def returns_validate(
         )
     if out is not None:
         console.print(f"Wrote {total:,} findings to {out}.")
+    if kind == "903" and la is None:
+        console.print(
+            "The rules that compare placements with your own authority (1015, 241) did"
+            " not run: --la with its ONS code runs them."
+        )
 
 
 def _version(package: str) -> str:

@@ -14,8 +14,10 @@ import pytest
 from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import TABLES, find_tables, load
 from casegrip.returns.validation.ssda903.registry import run_together
+from tests.postcodes import OWN_AUTHORITY
 
 from .cases_903_earlier_years import earlier_year_cases
+from .cases_903_placement import placement_cases
 from .conftest import SAMPLES
 
 Tables = dict[str, list[dict]]
@@ -47,7 +49,7 @@ def rule_rows(
         previous = tmp / "last"
     con = duckdb.connect()
     try:
-        load(con, tmp / "now", previous)
+        load(con, tmp / "now", previous, OWN_AUTHORITY)
         found = {(f.table, f.row) for f in rule.check(con, year) if f.rule_code == code}
         # validate() runs the rules as one statement: the rule must find the same there.
         assert {(f.table, f.row) for f in run_together(con, [code], year)} == found
@@ -1465,6 +1467,7 @@ CASES += [
 
 # Cases of the rules of earlier collection years kept in a module of their own.
 CASES += earlier_year_cases(Case, row)
+CASES += placement_cases(Case, row)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)

@@ -148,3 +148,33 @@ def test_a_file_that_is_not_utf8_is_refused_naming_it_and_its_line(tmp_path, row
     line = f" (line {rows_before + 2:,})" if rows_before else ""
     assert f"header.csv is not UTF-8 text{line}: save it as CSV UTF-8" in text
     assert "C9" not in text
+
+
+def test_the_rules_on_the_returns_own_authority_run_only_when_it_is_given(tmp_path):
+    # An own-provision placement in another authority (rule 1015), on the tests' postcodes.
+    folder = tmp_path / "return"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\n1,01/01/2025,S,C2,N1,R1,PR1,,,,ZA1 1AA,ZA1 1AB,\n",
+        encoding="utf-8",
+    )
+
+    def run(*extra: str) -> tuple[int, str, str]:
+        out = tmp_path / "findings.csv"
+        args = ["returns", "validate", str(folder), "--year", "2026", "--out", str(out), *extra]
+        result = CliRunner().invoke(app, args)
+        codes = out.read_text(encoding="utf-8") if out.exists() else ""
+        return result.exit_code, " ".join(result.output.split()), codes
+
+    code, output, found = run()
+    assert code == 0
+    assert "\n1015," not in found
+    assert "(1015, 241) did not run: --la with its ONS code runs them" in output
+    code, output, found = run("--la", "e06000001")
+    assert code == 0
+    assert "\n1015,Episodes,0,1," in found
+    assert "did not run" not in output
+    code, output, _ = run("--la", "352")
+    assert code == 2
+    assert "352 is not an ONS local authority code" in output

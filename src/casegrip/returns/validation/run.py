@@ -27,8 +27,9 @@ def kind_of(path: Path) -> str:
     raise NotAReturn(f"{path} is not a folder of SSDA903 CSV files or a CIN census XML file.")
 
 
-def validate_path(path: Path, year: int) -> tuple[str, list[Finding]]:
-    """The return's kind and its findings for collection ``year``."""
+def validate_path(path: Path, year: int, authority: str | None = None) -> tuple[str, list[Finding]]:
+    """The return's kind and its findings for collection ``year``; ``authority``, the ONS code
+    of the return's local authority, for the SSDA903 rules that need it."""
     kind = kind_of(path)
     if kind == "cin":
         from .cin_census import validate
@@ -37,11 +38,11 @@ def validate_path(path: Path, year: int) -> tuple[str, list[Finding]]:
         return kind, validate(target, year)
     from .ssda903 import validate
 
-    return kind, validate(path if path.is_dir() else path.parent, year)
+    return kind, validate(path if path.is_dir() else path.parent, year, authority=authority)
 
 
 def validate_to_csv(
-    path: Path, year: int, out: Path | None
+    path: Path, year: int, out: Path | None, authority: str | None = None
 ) -> tuple[str, list[tuple[str, str, int, int]]]:
     """The return's kind and its summary by rule (as ``by_rule``), its findings written to the
     CSV ``out`` (as ``findings_csv``) when given: the command line's way, which never holds an
@@ -54,7 +55,8 @@ def validate_to_csv(
         if kind == "903":
             from .ssda903 import validate_to_csv as ssda903_to_csv
 
-            rules = ssda903_to_csv(path if path.is_dir() else path.parent, year, partial)
+            folder = path if path.is_dir() else path.parent
+            rules = ssda903_to_csv(folder, year, partial, authority=authority)
         else:
             kind, findings = validate_path(path, year)
             rules = by_rule(findings)

@@ -22,6 +22,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_1000,
     rules_earlier_years,
     rules_integrity,
+    rules_placement,
     rules_sw,
 )
 from .load import load
@@ -37,20 +38,28 @@ BY_RULE_SQL = """
     GROUP BY rule_code, m.message ORDER BY findings DESC, rule_code"""
 
 
-def validate(path: Path, year: int, previous: Path | None = None) -> list[Finding]:
+def validate(
+    path: Path, year: int, previous: Path | None = None, authority: str | None = None
+) -> list[Finding]:
     """The findings of every applicable rule on the return in folder ``path`` for collection
     year ``year`` (1 April of ``year - 1`` to 31 March of ``year``); rules that compare with the
-    previous year's return run only when its folder is given as ``previous``."""
+    previous year's return run only when its folder is given as ``previous``, and rules that
+    compare placements with the return's own local authority only when its ONS code (such as
+    E09000027) is given as ``authority``."""
     con = _connect()
     try:
-        _run(con, path, year, previous)
+        _run(con, path, year, previous, authority)
         return found_findings(con)
     finally:
         con.close()
 
 
 def validate_to_csv(
-    path: Path, year: int, out: Path | None, previous: Path | None = None
+    path: Path,
+    year: int,
+    out: Path | None,
+    previous: Path | None = None,
+    authority: str | None = None,
 ) -> list[tuple[str, str, int, int]]:
     """As ``validate``, but the findings go straight from DuckDB to the CSV ``out`` (when
     given; the columns of ``run.findings_csv``) and what comes back is the summary by rule.
@@ -58,7 +67,7 @@ def validate_to_csv(
     it out took longer than finding them all."""
     con = _connect()
     try:
-        _run(con, path, year, previous)
+        _run(con, path, year, previous, authority)
         if out is None:
             return con.execute(BY_RULE_SQL).fetchall()
         copy = (
@@ -86,8 +95,14 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"threads": 1})
 
 
-def _run(con: duckdb.DuckDBPyConnection, path: Path, year: int, previous: Path | None) -> None:
-    present = load(con, Path(path), Path(previous) if previous else None)
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    year: int,
+    previous: Path | None,
+    authority: str | None,
+) -> None:
+    present = load(con, Path(path), Path(previous) if previous else None, authority)
     applicable = [
         rule.code
         for rule in REGISTRY.rules.values()

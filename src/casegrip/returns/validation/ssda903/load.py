@@ -18,12 +18,17 @@ from casegrip.returns.layouts import ssda903_layout
 from casegrip.returns.validation.cursors import on_two_cursors
 from casegrip.returns.validation.sql import literal
 
+from .postcodes import load_reference
+
 # Every table any collection year may hold (the newest layout has them all).
 TABLES: dict[str, tuple[str, ...]] = {
     name: table.columns for name, table in ssda903_layout(2026).tables.items()
 }
 DATES = ssda903_layout(2026).dates
 NUMBERS = frozenset({"SDQ_SCORE", "NB_ADOPTR"})
+# Not a table: rules that compare placements with the return's own authority name it among
+# their tables, so that they run only when the authority is known.
+AUTHORITY = "authority"
 
 
 class UnreadableFile(ValueError):
@@ -136,10 +141,18 @@ def create_table(con: duckdb.DuckDBPyConnection, table: str, path: Path, suffix:
     con.execute(f'CREATE TABLE "{name}" AS SELECT rowid AS _row, {typed} FROM "{name}_file"')
 
 
-def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = None) -> set[str]:
+def load(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    previous: Path | None = None,
+    authority: str | None = None,
+) -> set[str]:
     """Every table of the return in ``folder`` (and of the previous year's in ``previous``);
     a table with no file is created empty. Returns the names of the tables that had a file
-    (previous year's with the suffix ``_last``)."""
+    (previous year's with the suffix ``_last``), and ``AUTHORITY`` when ``authority`` (the
+    return's local authority, its ONS code such as E09000027) is given.
+
+    Also ``_metadata`` (authority) and the postcodes the episodes give (``postcodes``)."""
     present: set[str] = set()
     files: list[tuple[str, Path, str]] = []
     empty: list[tuple[str, str]] = []
@@ -159,4 +172,10 @@ def load(con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None = N
         lambda cursor, _, item: create_table(cursor, *item),
         name="ssda903-load",
     )
+    load_reference(con, ["Episodes", "Episodes_last"])
+    con.execute(
+        f"CREATE OR REPLACE TABLE _metadata AS SELECT {literal(authority or '')} AS authority"
+    )
+    if authority:
+        present.add(AUTHORITY)
     return present

@@ -178,7 +178,7 @@ def sw_missing_for_care(year: int) -> str:
             WHERE {period}
               AND coalesce(LS NOT IN ('V3', 'V4'), TRUE)
               AND (RNE = 'S' OR coalesce(REC <> 'X1', TRUE)))
-        SELECT DISTINCT 'Episodes' t, e._row r, e.CHILD c FROM eps e
+        SELECT 'Episodes' t, e._row r, e.CHILD c FROM eps e
         LEFT JOIN SWEpisodes s USING (CHILD)
         WHERE NOT coalesce(s.SW_DECOM <= e.DEC AND coalesce(e.REC <> 'X1', TRUE), FALSE)
           AND NOT coalesce(s.SW_DECOM >= e.DECOM AND e.RNE = 'S', FALSE)"""

