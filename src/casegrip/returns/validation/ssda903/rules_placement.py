@@ -15,11 +15,13 @@ OUTSIDE_ENGLAND = "('CON', 'NIR', 'SCO', 'WAL', 'NUK')"
 
 
 def _placement_area(episodes: str) -> str:
-    """Each row of ``episodes`` with PL_LA, PL_LOCATION, PL_DISTANCE as the validator makes
-    them, and whether each postcode given was found (``home_found``, ``pl_found``)."""
+    """Each row of ``episodes`` (all its columns) with PL_LA, PL_LOCATION, PL_DISTANCE as the
+    validator makes them, and whether each postcode given was found (``home_found``,
+    ``pl_found``). All the columns, so that the rules read this table alone: joining it back
+    to the episodes took as long as the rules' own work."""
     return f"""
         WITH looked_up AS (
-            SELECT e._row, e.CHILD, e.HOME_POST, e.PL_POST, h.pcd_abbr AS home_pcd,
+            SELECT e.*, h.pcd_abbr AS home_pcd,
                    h.east AS home_east, h.north AS home_north, p.pcd_abbr AS pl_pcd, p.laua,
                    p.east, p.north, a.utla,
                    CASE WHEN e.PL_POST IS NOT NULL THEN CASE left(upper(p.laua), 1)
@@ -29,7 +31,8 @@ def _placement_area(episodes: str) -> str:
             LEFT JOIN _postcodes h ON h.pcd_abbr = replace(e.HOME_POST, ' ', '')
             LEFT JOIN _postcodes p ON p.pcd_abbr = replace(e.PL_POST, ' ', '')
             LEFT JOIN _authorities a ON a.ltla = p.laua)
-        SELECT _row, CHILD,
+        SELECT * EXCLUDE (home_pcd, home_east, home_north, pl_pcd, laua, east, north, utla,
+                          country),
                HOME_POST IS NULL OR home_pcd IS NOT NULL AS home_found,
                PL_POST IS NULL OR pl_pcd IS NOT NULL AS pl_found,
                coalesce(country, utla) AS PL_LA,
@@ -55,11 +58,9 @@ def placement_area_last(year: int) -> str:
 
 
 def _episodes(where: str) -> str:
-    """Episodes (``e``, with ``a``, their row of ``_placement_area``) where ``where`` holds."""
+    """Episodes (``e``, with their placement area) where ``where`` holds."""
     return f"""
-        SELECT 'Episodes' t, e._row r, e.CHILD c
-        FROM Episodes e JOIN _placement_area a USING (_row)
-        WHERE {where}"""
+        SELECT 'Episodes' t, e._row r, e.CHILD c FROM _placement_area e WHERE {where}"""
 
 
 @sql_rule(
@@ -70,7 +71,7 @@ def _episodes(where: str) -> str:
     tables=["Episodes"],
 )
 def placement_authority_missing(year: int) -> str:
-    return _episodes(f"coalesce(e.LS NOT IN {SHORT_BREAKS}, TRUE) AND a.PL_LA IS NULL")
+    return _episodes(f"coalesce(e.LS NOT IN {SHORT_BREAKS}, TRUE) AND e.PL_LA IS NULL")
 
 
 @sql_rule(
@@ -80,7 +81,7 @@ def placement_authority_missing(year: int) -> str:
     tables=["Episodes"],
 )
 def placement_location_missing(year: int) -> str:
-    return _episodes(f"coalesce(e.LS NOT IN {SHORT_BREAKS}, TRUE) AND a.PL_LOCATION IS NULL")
+    return _episodes(f"coalesce(e.LS NOT IN {SHORT_BREAKS}, TRUE) AND e.PL_LOCATION IS NULL")
 
 
 @sql_rule(
@@ -90,7 +91,7 @@ def placement_location_missing(year: int) -> str:
     tables=["Episodes"],
 )
 def postcode_not_found(year: int) -> str:
-    return _episodes("NOT a.home_found OR NOT a.pl_found")
+    return _episodes("NOT e.home_found OR NOT e.pl_found")
 
 
 # Rule 411 (PL_LOCATION is IN but PL_LA is not the return's authority) is not here: worked out
@@ -105,7 +106,7 @@ def postcode_not_found(year: int) -> str:
     tables=["Episodes"],
 )
 def placement_authority_for_short_break(year: int) -> str:
-    return _episodes(f"e.LS IN {SHORT_BREAKS} AND a.PL_LA IS NOT NULL")
+    return _episodes(f"e.LS IN {SHORT_BREAKS} AND e.PL_LA IS NOT NULL")
 
 
 @sql_rule(
@@ -121,7 +122,7 @@ def own_provision_elsewhere(year: int) -> str:
     return _episodes(
         f"e.PLACE NOT IN ({family}) AND e.LS NOT IN {SHORT_BREAKS}"
         " AND e.PLACE_PROVIDER = 'PR1'"
-        " AND a.PL_LA IS DISTINCT FROM (SELECT authority FROM _metadata)"
+        " AND e.PL_LA IS DISTINCT FROM (SELECT authority FROM _metadata)"
     )
 
 
@@ -135,7 +136,7 @@ def own_provision_elsewhere(year: int) -> str:
 def provider_not_in_placement_authority(year: int) -> str:
     return _episodes(
         "e.URN IS NOT NULL AND e.URN <> 'XXXXXXX' AND e.PLACE = 'K3'"
-        " AND a.PL_LA IS DISTINCT FROM (SELECT authority FROM _metadata)"
+        " AND e.PL_LA IS DISTINCT FROM (SELECT authority FROM _metadata)"
     )
 
 
@@ -147,7 +148,7 @@ def provider_not_in_placement_authority(year: int) -> str:
     years=range(2026, 2100),
 )
 def urn_outside_england(year: int) -> str:
-    return _episodes(f"a.PL_LA IN {OUTSIDE_ENGLAND} AND e.URN IS NOT NULL")
+    return _episodes(f"e.PL_LA IN {OUTSIDE_ENGLAND} AND e.URN IS NOT NULL")
 
 
 @sql_rule(
@@ -165,14 +166,14 @@ def urn_required(year: int) -> str:
     # Until 2025 a PL_LA starting N, W, S or C was outside England, and so was a blank one
     # (the validator reads it as the text "nan"); from 2026, only the codes listed.
     outside = (
-        f"coalesce(a.PL_LA IN {OUTSIDE_ENGLAND}, FALSE)"
+        f"coalesce(e.PL_LA IN {OUTSIDE_ENGLAND}, FALSE)"
         if year >= 2026
-        else "left(coalesce(a.PL_LA, 'NAN'), 1) IN ('N', 'W', 'S', 'C')"
+        else "left(coalesce(e.PL_LA, 'NAN'), 1) IN ('N', 'W', 'S', 'C')"
     )
     # The validator reads DEC as a date, and a DEC that is not one is neither blank nor late.
     return f"""
         SELECT 'Episodes' t, e._row r, e.CHILD c
-        FROM Episodes e JOIN Episodes_raw w USING (_row) JOIN _placement_area a USING (_row)
+        FROM _placement_area e JOIN Episodes_raw w USING (_row)
         WHERE (e.DEC >= {start(year)} OR w.DEC IS NULL) AND e.URN IS NULL
           AND coalesce(e.PLACE NOT IN ({listed}), TRUE) AND NOT {outside}"""
 
@@ -190,7 +191,7 @@ def urn_required_for_h5(year: int) -> str:
     return _episodes(
         "e.PLACE = 'H5' AND (e.DEC >= DATE '2023-10-29' OR e.DEC IS NULL)"
         " AND (e.URN IS NULL OR e.URN = 'XXXXXXX')"
-        " AND left(coalesce(a.PL_LA, 'NAN'), 1) NOT IN ('N', 'W', 'S')"
+        " AND left(coalesce(e.PL_LA, 'NAN'), 1) NOT IN ('N', 'W', 'S')"
     )
 
 
@@ -203,7 +204,7 @@ def urn_required_for_h5(year: int) -> str:
     years=range(2026, 2100),
 )
 def placement_too_far(year: int) -> str:
-    return _episodes("a.PL_DISTANCE > 350 AND a.PL_DISTANCE <> 999.9")
+    return _episodes("e.PL_DISTANCE > 350 AND e.PL_DISTANCE <> 999.9")
 
 
 # Children marked UASC this year or last, as the validator marks them loading CSV files: a
@@ -222,7 +223,7 @@ UASC_CHILDREN = """
 )
 def distance_out_of_range(year: int) -> str:
     return _episodes(
-        f"e.CHILD NOT IN ({UASC_CHILDREN}) AND (a.PL_DISTANCE < 0 OR a.PL_DISTANCE > 999.9)"
+        f"e.CHILD NOT IN ({UASC_CHILDREN}) AND (e.PL_DISTANCE < 0 OR e.PL_DISTANCE > 999.9)"
     )
 
 
@@ -236,7 +237,7 @@ def distance_out_of_range(year: int) -> str:
 def distance_missing(year: int) -> str:
     return _episodes(
         f"e.CHILD NOT IN ({UASC_CHILDREN}) AND coalesce(e.LS NOT IN {SHORT_BREAKS}, TRUE)"
-        " AND a.PL_DISTANCE IS NULL"
+        " AND e.PL_DISTANCE IS NULL"
     )
 
 
@@ -249,7 +250,7 @@ def distance_missing(year: int) -> str:
     tables=["Episodes", "Header", "UASC"],
 )
 def distance_for_uasc(year: int) -> str:
-    return _episodes(f"e.CHILD IN ({UASC_CHILDREN}) AND a.PL_DISTANCE IS NOT NULL")
+    return _episodes(f"e.CHILD IN ({UASC_CHILDREN}) AND e.PL_DISTANCE IS NOT NULL")
 
 
 def _first_and_last_years(condition: str, still_open: str = "p.DEC IS NULL") -> str:
