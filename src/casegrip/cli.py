@@ -1,7 +1,6 @@
 """The ``casegrip`` command: demo, serve, users, doctor."""
 
 import os
-import re
 import shutil
 import sys
 from datetime import date, datetime, timedelta
@@ -1046,8 +1045,6 @@ def returns_build(
 
 
 RULES_SHOWN = 20  # rules in the summary `returns validate` prints
-# An English local authority's ONS code, as the DfE validator's localAuthority.
-ONS_AUTHORITY = re.compile(r"E(06|07|08|09|10)\d{6}")
 
 
 @returns_app.command("validate")
@@ -1061,8 +1058,9 @@ def returns_validate(
     la: Annotated[
         str | None,
         typer.Option(
-            help="The return's local authority as its ONS code (E09000027, say): the SSDA903"
-            " rules that compare placements with your own authority run only when it is given."
+            help="The return's local authority, by its DfE code (318) or ONS code (E09000027):"
+            " the SSDA903 rules that compare placements with your own authority run only when"
+            " it is given."
         ),
     ] = None,
 ) -> None:
@@ -1075,12 +1073,18 @@ def returns_validate(
     if not path.exists():
         err.print(f"[red]{path} does not exist.[/red]")
         raise typer.Exit(2)
-    if la is not None and not ONS_AUTHORITY.fullmatch(la.upper()):
-        err.print(f"[red]{la} is not an ONS local authority code, such as E09000027.[/red]")
-        raise typer.Exit(2)
+    authority = None
+    if la is not None:
+        from casegrip.returns.authorities import UnknownAuthority, ons_code
+
+        try:
+            authority = ons_code(la)
+        except UnknownAuthority as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
     started = time.perf_counter()
     try:
-        kind, rules = validate_to_csv(path, year, out, authority=la.upper() if la else None)
+        kind, rules = validate_to_csv(path, year, out, authority=authority)
     except (NotAReturn, ValueError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -1106,7 +1110,7 @@ def returns_validate(
     if kind == "903" and la is None:
         console.print(
             "The rules that compare placements with your own authority (1015, 241) did"
-            " not run: --la with its ONS code runs them."
+            " not run: --la with its DfE or ONS code runs them."
         )
 
 

@@ -170,11 +170,15 @@ def test_the_rules_on_the_returns_own_authority_run_only_when_it_is_given(tmp_pa
     code, output, found = run()
     assert code == 0
     assert "\n1015," not in found
-    assert "(1015, 241) did not run: --la with its ONS code runs them" in output
+    assert "(1015, 241) did not run: --la with its DfE or ONS code runs them" in output
     code, output, found = run("--la", "e06000001")
     assert code == 0
     assert "\n1015,Episodes,0,1," in found
     assert "did not run" not in output
-    code, output, _ = run("--la", "352")
+    # Hartlepool by its DfE code, then a code that is neither.
+    code, output, found = run("--la", "805")
+    assert code == 0
+    assert "\n1015,Episodes,0,1," in found
+    code, output, _ = run("--la", "999")
     assert code == 2
-    assert "352 is not an ONS local authority code" in output
+    assert "999 is not an English local authority's DfE code" in output

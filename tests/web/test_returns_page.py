@@ -11,6 +11,7 @@ import pytest
 from casegrip.home import data_dir
 from casegrip.web.accounts.models import AccessLog
 from casegrip.web.data.models import ReturnCheck
+from casegrip.web.organisation.models import OrgUnit, UnitKind
 
 from ..conftest import client_for
 
@@ -124,3 +125,26 @@ def test_build_annex_a_for_an_inspection_date(small, analyst):
     )
     assert bad.status_code == 400
     assert b"Enter the inspection date as a real date" in bad.content
+
+
+@pytest.mark.parametrize(("la_code", "compared"), [("805", True), ("998", False)])
+def test_a_903_check_compares_placements_with_the_authority_when_its_code_is_known(
+    small, analyst, la_code, compared
+):
+    # An own-provision placement 6 miles away in another authority (the tests' postcodes), for
+    # an authority that is Hartlepool by its DfE code, then one whose code is no authority's.
+    OrgUnit.objects.filter(kind=UnitKind.AUTHORITY).update(la_code=la_code)
+    episodes = io.BytesIO(
+        b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        b"PL_POST,URN\n1,01/01/2025,S,C2,N1,R1,PR1,,,,ZA1 1AA,ZA1 1AB,\n"
+    )
+    episodes.name = "episodes.csv"
+    client = client_for(analyst)
+    response = client.post(
+        "/data/returns/check/", {"source": "upload", "year": "2026", "files": episodes}
+    )
+    assert response.status_code == 302
+    kept = data_dir() / "return-checks" / ReturnCheck.objects.get().file_name
+    with kept.open(encoding="utf-8") as handle:
+        codes = {row["rule_code"] for row in csv.DictReader(handle)}
+    assert ("1015" in codes) is compared, kept.read_text()

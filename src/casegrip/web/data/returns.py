@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from casegrip.home import data_dir
+from casegrip.returns.authorities import UnknownAuthority, ons_code
 from casegrip.returns.build import KINDS as RETURN_KINDS
 from casegrip.returns.build import Built, build_return
 from casegrip.returns.layouts import UnsupportedYear
@@ -46,6 +47,14 @@ def _authority(request: HttpRequest) -> OrgUnit:
     if authority is None or not grants(request).has(Permission.BUILD_RETURNS, authority):
         raise PermissionDenied
     return authority
+
+
+def _ons_code(authority: OrgUnit) -> str | None:
+    """The authority's ONS code, for the SSDA903 rules that compare placements with it."""
+    try:
+        return ons_code(authority.la_code)
+    except UnknownAuthority:
+        return None
 
 
 def _year_choices(today: date) -> list[int]:
@@ -200,7 +209,7 @@ def check(request: HttpRequest) -> HttpResponse:
             else:
                 path = _received(request, work)
                 shown = ", ".join(Path(f.name).name for f in request.FILES.getlist("files"))
-            kind, _ = validate_to_csv(path, year, kept)
+            kind, _ = validate_to_csv(path, year, kept, authority=_ons_code(authority))
     except UploadRefused as exc:
         return index(request, [("files", f"{n} {why}") for n, why in exc.problems], status=400)
     except (ValueError, NotAReturn, UnsupportedYear) as exc:
