@@ -6,9 +6,12 @@ from .registry import continuously_looked_after, end, shared, sql_rule, start
 ADOPTION_PLACES = "('A3', 'A4', 'A5', 'A6')"
 
 
-def _first_this_year_last_open(condition: str) -> str:
-    """Each child's first episode this year (by start) paired with their latest episode of last
-    year (``p``), when that one was still open, and ``condition`` holds."""
+def first_this_year_last_open(
+    condition: str, *, joined: str = "", still_open: str = "p.DEC IS NULL"
+) -> str:
+    """Each child's first episode this year (``e``, by start) paired with their latest episode
+    of last year (``p``), when that one was ``still_open`` and ``condition`` holds; ``joined``
+    adds tables joined to the two."""
     return f"""
         WITH first AS (
             SELECT * FROM Episodes WHERE DECOM IS NOT NULL
@@ -17,7 +20,8 @@ def _first_this_year_last_open(condition: str) -> str:
             SELECT * FROM Episodes_last WHERE DECOM IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row) = 1)
         SELECT 'Episodes' t, e._row r, e.CHILD c FROM first e JOIN latest p USING (CHILD)
-        WHERE p.DEC IS NULL AND {condition}"""
+        {joined}
+        WHERE {still_open} AND {condition}"""
 
 
 @sql_rule(
@@ -51,7 +55,7 @@ def _register_503(code: str, field: str, what: str) -> None:
             allowed = " AND NOT (e.PLACE = 'K3' AND p.PLACE = 'H5')"
         elif field == "PLACE" and year == 2026:
             allowed = " AND NOT (e.PLACE IN ('Z11', 'Z12', 'Z13', 'Z14') AND p.PLACE = 'Z1')"
-        return _first_this_year_last_open(f"e.{field} IS DISTINCT FROM p.{field}{allowed}")
+        return first_this_year_last_open(f"e.{field} IS DISTINCT FROM p.{field}{allowed}")
 
 
 for _code, _field, _what in (

@@ -8,6 +8,7 @@ is given (``AUTHORITY``)."""
 
 from .load import AUTHORITY
 from .registry import shared, sql_rule, start
+from .rules_500 import first_this_year_last_open
 
 SHORT_BREAKS = "('V3', 'V4')"
 # PL_LA of a placement outside England, and of one whose country is not known.
@@ -254,23 +255,17 @@ def distance_for_uasc(year: int) -> str:
 
 
 def _first_and_last_years(condition: str, still_open: str = "p.DEC IS NULL") -> str:
-    """Each child's first episode this year (``e``, earliest start) beside their latest episode
-    of last year (``p``, latest start; ``pw`` as written), with each one's placement area
-    (``a``, ``pa``), where last year's was ``still_open`` and ``condition`` holds: the
-    validator's pairing for 452, 453 and 503G-J."""
-    return f"""
-        WITH first AS (
-            SELECT * FROM Episodes WHERE DECOM IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY CHILD ORDER BY DECOM, _row) = 1),
-        latest AS (
-            SELECT * FROM Episodes_last WHERE DECOM IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row) = 1)
-        SELECT 'Episodes' t, e._row r, e.CHILD c
-        FROM first e JOIN latest p USING (CHILD)
+    """Each child's first episode this year (``e``) beside their open latest episode of last
+    year (``p``; ``pw`` as written) where ``condition`` holds, as for rules 503A-F, with each
+    one's placement area (``a``, ``pa``): the validator's pairing for 452, 453 and 503G-J."""
+    return first_this_year_last_open(
+        condition,
+        joined="""
         JOIN _placement_area a ON a._row = e._row
         JOIN _placement_area_last pa ON pa._row = p._row
-        JOIN Episodes_last_raw pw ON pw._row = p._row
-        WHERE {still_open} AND {condition}"""
+        JOIN Episodes_last_raw pw ON pw._row = p._row""",
+        still_open=still_open,
+    )
 
 
 # The distance changed by 0.2 miles or more, or was blank last year and is not now.
