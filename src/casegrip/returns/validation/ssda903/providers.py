@@ -12,6 +12,7 @@ inferred from its postcode, and makes ``_providers``.
 The files are read with openpyxl, as pandas (which the validator uses) reads them, cell by cell:
 the validator's quirks that follow from pandas' reading are kept and said where they are."""
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -116,7 +117,37 @@ def _sheet(sheet) -> Sheet:
     header = rows[0] if rows else ()
     # pandas names a column with no heading "Unnamed: n"; no list needs one.
     columns = [str(v) if v is not None else f"Unnamed: {i}" for i, v in enumerate(header)]
-    return Sheet(sheet.title, columns, rows[1:])
+    body = rows[1:]
+    if "urn" in (lowered := [c.lower() for c in columns]):
+        body = _numbers_as_pandas_reads_them(body, lowered.index("urn"))
+    return Sheet(sheet.title, columns, body)
+
+
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (
+        isinstance(value, str) and bool(NUMBER.fullmatch(value))
+    )
+
+
+def _numbers_as_pandas_reads_them(rows: list[tuple], at: int) -> list[tuple]:
+    """The sheet's rows with its URN column as pandas reads it: when every URN in the sheet is
+    a number or digits written as text, pandas makes the column numbers, and a number never
+    matches the return's URNs, which are text. (When every sheet is like that the validator
+    cannot compare the URNs at all and its rules fail; here no URN is found.) In a sheet that
+    has other URNs too, digits written as text stay text, and numbers stay numbers."""
+    values = [r[at] if at < len(r) else None for r in rows]
+    given = [v for v in values if v is not None]
+    if not given or not all(_is_number(v) for v in given):
+        return rows
+    return [
+        (*r[:at], float(r[at]) if r[at] is not None else None, *r[at + 1 :]) if at < len(r) else r
+        for r in rows
+    ]
 
 
 def _cell(value: object) -> object:
