@@ -97,7 +97,7 @@ def provider_cases(Case, row) -> list:
         looked_up(
             "221",
             {"URN": HOME, "PLACE": "S1", "PL_POST": "ZA1 1AB"},
-            {"URN": HOME, "PLACE": "H5", "PL_POST": "ZA1 1AB"},
+            {"URN": HOME, "PLACE": "K3", "PL_POST": "ZA1 1AB"},
             2023,
         ),
         looked_up(
@@ -138,6 +138,11 @@ def provider_cases(Case, row) -> list:
             "229",
             {"URN": HOME, "PLACE": "K2", "PLACE_PROVIDER": "PR2"},
             {"URN": AGENCY, "PLACE": "K1", "PLACE_PROVIDER": "PR2"},
+        ),
+        looked_up(
+            "229",
+            {"URN": NOT_LISTED, "PLACE": "K3", "PLACE_PROVIDER": "PR1"},
+            {"URN": HOME, "PLACE": "K3", "PLACE_PROVIDER": "PR1"},
         ),
         # From 2026 supported accommodation (K3) and the like are left out.
         looked_up(

@@ -87,13 +87,14 @@ def test_the_childrens_homes_list_with_settings_and_addresses_on_two_sheets(tmp_
     homes = write_workbook(
         tmp_path / "homes.xlsx",
         {
-            "Settings and Inspection Info": [settings, ("SC1", "Here", "K2", "PR1", None)],
+            # "N/A" is one of the words pandas reads as blank.
+            "Settings and Inspection Info": [settings, ("SC1", "Here", "K2", "N/A", None)],
             "Address Details": [("URN", "Setting Address Postcode"), ("SC1", "za1 1aa")],
         },
     )
     _, scp = write_provider_lists(tmp_path / "lists")
     found = providers(tmp_path, [homes, scp])
-    assert found[0] == ("SC1", "Here", "K2", "PR1", None, "ZA11AA", "CH List", OWN_AUTHORITY)
+    assert found[0] == ("SC1", "Here", "K2", None, None, "ZA11AA", "CH List", OWN_AUTHORITY)
 
 
 def test_the_providers_authority_is_inferred_from_its_postcode(tmp_path):
