@@ -79,9 +79,11 @@ class Sheet:
     columns: list[str]
     rows: list[tuple]
 
+    def __post_init__(self) -> None:
+        self.lowered = [c.lower() for c in self.columns]
+
     def get(self, row: tuple, column: str, lower: bool = False) -> object:
-        names = [c.lower() for c in self.columns] if lower else self.columns
-        at = names.index(column)
+        at = (self.lowered if lower else self.columns).index(column)
         return row[at] if at < len(row) else None
 
 
