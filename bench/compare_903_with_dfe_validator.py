@@ -6,6 +6,7 @@ dependency of casegrip:
     python3 -m venv /tmp/venv-903 && /tmp/venv-903/bin/pip install csc-validator-be-903
     .venv/bin/python bench/compare_903_with_dfe_validator.py [--year 2025] [--rule 101 ...]
         [--folder RETURN] [--previous LAST_YEARS_RETURN] [--la E09000027]
+        [--providers CHILDRENS_HOMES.xlsx SOCIAL_CARE_PROVIDERS.xlsx | --providers COMBINED.xlsx]
 
 For each rule both implement, it prints the (rule, child) findings each reports and the
 differences. The DfE side is each rule run on its own fresh copy of the data; where the DfE
@@ -36,12 +37,13 @@ DFE_PYTHON = os.environ.get("DFE_903_PYTHON", "/tmp/venv-903/bin/python")  # noq
 # flagged (rule, table, row, child) as JSON. Its own tests' file for the placed-for-adoption
 # table is the error variant; the comparison uses the plain one.
 DFE_RUNNER = """
-import json, logging, sys
+import json, logging, os, sys
 from pathlib import Path
 logging.disable(logging.CRITICAL)
 import pandas as pd
 from lac_validator import lac_validator
 from lac_validator.datastore import create_datastore
+from lac_validator.ingress import construct_provider_info_table, scpch_provider_info_table
 from lac_validator.rules.ruleset_utils import get_year_ruleset
 from lac_validator.utils import process_uploaded_files
 folder, year, la, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
@@ -55,6 +57,18 @@ if previous is not None:
     uploaded["Prev year"] = csvs(previous)
 registry = get_year_ruleset(year)
 metadata = {"collectionYear": year, "localAuthority": la}
+# Ofsted's provider lists, put into the metadata as the validator's ingress puts them: one file
+# is the combined list; of two, the Children's Homes list is the one with its sheets.
+lists = [p for p in os.environ.get("DFE_PROVIDERS", "").split(os.pathsep) if p]
+if len(lists) == 1:
+    metadata["provider_info"] = scpch_provider_info_table(lists[0])
+elif len(lists) == 2:
+    def is_homes(path):
+        sheets = set(pd.ExcelFile(path, engine="openpyxl").sheet_names)
+        return "Provider information" in sheets or {
+            "Settings and Inspection Info", "Address Details"} <= sheets
+    homes, scp = sorted(lists, key=lambda p: not is_homes(p))
+    metadata["provider_info"] = construct_provider_info_table(homes, scp)
 v = lac_validator.LacValidator(
     metadata=dict(metadata), files=process_uploaded_files(uploaded),
     registry=registry)
@@ -85,13 +99,15 @@ out.write_text(json.dumps({"findings": found, "alone": alone, "failed": v.fails,
 """
 
 
-def run_dfe(folder: Path, year: int, previous: Path | None, la: str) -> dict:
+def run_dfe(folder: Path, year: int, previous: Path | None, la: str, providers: list[Path]) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "dfe.json"
         last = [str(previous)] if previous is not None else []
+        lists = os.pathsep.join(str(p) for p in providers)
         subprocess.run(  # noqa: S603
             [DFE_PYTHON, "-c", DFE_RUNNER, str(folder), str(year), la, str(out), *last],
             check=True,
+            env={**os.environ, "DFE_PROVIDERS": lists},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -113,15 +129,24 @@ def main() -> None:
     parser.add_argument(
         "--la", default="E09000027", help="the return's local authority, its ONS code"
     )
+    parser.add_argument(
+        "--providers",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="Ofsted's provider lists (XLSX), given to both validators",
+    )
     parser.add_argument("--rule", action="append", help="only these rules")
     parser.add_argument("--detail", action="store_true", help="list differing children")
     args = parser.parse_args()
 
     began = time.perf_counter()
-    ours = validate(args.folder, args.year, args.previous, authority=args.la)
+    ours = validate(
+        args.folder, args.year, args.previous, authority=args.la, providers=args.providers or None
+    )
     ours_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    dfe = run_dfe(args.folder, args.year, args.previous, args.la)
+    dfe = run_dfe(args.folder, args.year, args.previous, args.la, args.providers)
     dfe_seconds = time.perf_counter() - began
 
     mine = by_rule([(f.rule_code, f.child_id) for f in ours])

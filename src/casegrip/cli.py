@@ -1045,6 +1045,9 @@ def returns_build(
 
 
 RULES_SHOWN = 20  # rules in the summary `returns validate` prints
+# The SSDA903 rules that run only with Ofsted's provider lists (a test keeps this true to the
+# registry, which is too slow to import for every command).
+PROVIDER_RULES = ("219", "221", "224", "227", "228", "229", "1008")
 
 
 @returns_app.command("validate")
@@ -1061,6 +1064,15 @@ def returns_validate(
             help="The return's local authority, by its DfE code (318) or ONS code (E09000027):"
             " the SSDA903 rules that compare placements with your own authority run only when"
             " it is given."
+        ),
+    ] = None,
+    providers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--providers",
+            help="Ofsted's provider lists (XLSX): the Children's Homes list and the Social Care"
+            " Providers list, or the one combined list; give --providers once per file. The"
+            " SSDA903 rules that look up placements' URNs run only when they are given.",
         ),
     ] = None,
 ) -> None:
@@ -1084,7 +1096,7 @@ def returns_validate(
             raise typer.Exit(2) from exc
     started = time.perf_counter()
     try:
-        kind, rules = validate_to_csv(path, year, out, authority=authority)
+        kind, rules = validate_to_csv(path, year, out, authority=authority, providers=providers)
     except (NotAReturn, ValueError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -1111,6 +1123,11 @@ def returns_validate(
         console.print(
             "The rules that compare placements with your own authority (1015, 241) did"
             " not run: --la with its DfE or ONS code runs them."
+        )
+    if kind == "903" and not providers:
+        console.print(
+            f"The rules that look up placements' URNs in Ofsted's provider lists"
+            f" ({', '.join(PROVIDER_RULES)}) did not run: --providers with the lists runs them."
         )
 
 

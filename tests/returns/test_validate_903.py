@@ -13,11 +13,13 @@ import pytest
 
 from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import TABLES, find_tables, load
+from casegrip.returns.validation.ssda903.providers import PROVIDERS
 from casegrip.returns.validation.ssda903.registry import run_together
 from tests.postcodes import OWN_AUTHORITY
 
 from .cases_903_earlier_years import earlier_year_cases
 from .cases_903_placement import placement_cases
+from .cases_903_providers import provider_cases, write_provider_lists
 from .conftest import SAMPLES
 
 Tables = dict[str, list[dict]]
@@ -47,9 +49,11 @@ def rule_rows(
         needed = tuple(t.removesuffix("_last") for t in rule.tables if t.endswith("_last"))
         write_return(tmp / "last", last or {}, needed)
         previous = tmp / "last"
+    # The rules that look up URNs read the tests' made-up provider lists.
+    providers = write_provider_lists(tmp / "lists") if PROVIDERS in rule.tables else None
     con = duckdb.connect()
     try:
-        load(con, tmp / "now", previous, OWN_AUTHORITY)
+        load(con, tmp / "now", previous, OWN_AUTHORITY, providers)
         found = {(f.table, f.row) for f in rule.check(con, year) if f.rule_code == code}
         # validate() runs the rules as one statement: the rule must find the same there.
         assert {(f.table, f.row) for f in run_together(con, [code], year)} == found
@@ -1468,6 +1472,7 @@ CASES += [
 # Cases of the rules of earlier collection years kept in a module of their own.
 CASES += earlier_year_cases(Case, row)
 CASES += placement_cases(Case, row)
+CASES += provider_cases(Case, row)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)

@@ -174,7 +174,7 @@ def test_the_rules_on_the_returns_own_authority_run_only_when_it_is_given(tmp_pa
     code, output, found = run("--la", "e06000001")
     assert code == 0
     assert "\n1015,Episodes,0,1," in found
-    assert "did not run" not in output
+    assert "--la with its DfE" not in output
     # Hartlepool by its DfE code, then a code that is neither.
     code, output, found = run("--la", "805")
     assert code == 0

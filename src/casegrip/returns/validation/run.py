@@ -3,6 +3,7 @@
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from .findings import FINDING_COLUMNS, Finding
@@ -27,9 +28,15 @@ def kind_of(path: Path) -> str:
     raise NotAReturn(f"{path} is not a folder of SSDA903 CSV files or a CIN census XML file.")
 
 
-def validate_path(path: Path, year: int, authority: str | None = None) -> tuple[str, list[Finding]]:
+def validate_path(
+    path: Path,
+    year: int,
+    authority: str | None = None,
+    providers: Sequence[Path] | None = None,
+) -> tuple[str, list[Finding]]:
     """The return's kind and its findings for collection ``year``; ``authority``, the ONS code
-    of the return's local authority, for the SSDA903 rules that need it."""
+    of the return's local authority, and ``providers``, Ofsted's provider lists (XLSX), for the
+    SSDA903 rules that need them."""
     kind = kind_of(path)
     if kind == "cin":
         from .cin_census import validate
@@ -38,11 +45,16 @@ def validate_path(path: Path, year: int, authority: str | None = None) -> tuple[
         return kind, validate(target, year)
     from .ssda903 import validate
 
-    return kind, validate(path if path.is_dir() else path.parent, year, authority=authority)
+    folder = path if path.is_dir() else path.parent
+    return kind, validate(folder, year, authority=authority, providers=providers)
 
 
 def validate_to_csv(
-    path: Path, year: int, out: Path | None, authority: str | None = None
+    path: Path,
+    year: int,
+    out: Path | None,
+    authority: str | None = None,
+    providers: Sequence[Path] | None = None,
 ) -> tuple[str, list[tuple[str, str, int, int]]]:
     """The return's kind and its summary by rule (as ``by_rule``), its findings written to the
     CSV ``out`` (as ``findings_csv``) when given: the command line's way, which never holds an
@@ -56,7 +68,7 @@ def validate_to_csv(
             from .ssda903 import validate_to_csv as ssda903_to_csv
 
             folder = path if path.is_dir() else path.parent
-            rules = ssda903_to_csv(folder, year, partial, authority=authority)
+            rules = ssda903_to_csv(folder, year, partial, authority=authority, providers=providers)
         else:
             kind, findings = validate_path(path, year)
             rules = by_rule(findings)

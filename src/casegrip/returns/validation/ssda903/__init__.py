@@ -4,6 +4,7 @@
 into an in-memory DuckDB database and runs every rule of the collection year whose tables
 were all supplied, as the DfE validator skips a rule when a table it needs is missing."""
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_earlier_years,
     rules_integrity,
     rules_placement,
+    rules_providers,
     rules_sw,
 )
 from .load import load
@@ -39,16 +41,22 @@ BY_RULE_SQL = """
 
 
 def validate(
-    path: Path, year: int, previous: Path | None = None, authority: str | None = None
+    path: Path,
+    year: int,
+    previous: Path | None = None,
+    authority: str | None = None,
+    providers: Sequence[Path] | None = None,
 ) -> list[Finding]:
     """The findings of every applicable rule on the return in folder ``path`` for collection
     year ``year`` (1 April of ``year - 1`` to 31 March of ``year``); rules that compare with the
     previous year's return run only when its folder is given as ``previous``, and rules that
     compare placements with the return's own local authority only when its ONS code (such as
-    E09000027) is given as ``authority``."""
+    E09000027) is given as ``authority``; rules that look up a placement's URN only when
+    Ofsted's provider lists (XLSX files: ``providers.read_providers``) are given as
+    ``providers``."""
     con = _connect()
     try:
-        _run(con, path, year, previous, authority)
+        _run(con, path, year, previous, authority, providers)
         return found_findings(con)
     finally:
         con.close()
@@ -60,6 +68,7 @@ def validate_to_csv(
     out: Path | None,
     previous: Path | None = None,
     authority: str | None = None,
+    providers: Sequence[Path] | None = None,
 ) -> list[tuple[str, str, int, int]]:
     """As ``validate``, but the findings go straight from DuckDB to the CSV ``out`` (when
     given; the columns of ``run.findings_csv``) and what comes back is the summary by rule.
@@ -67,7 +76,7 @@ def validate_to_csv(
     it out took longer than finding them all."""
     con = _connect()
     try:
-        _run(con, path, year, previous, authority)
+        _run(con, path, year, previous, authority, providers)
         if out is None:
             return con.execute(BY_RULE_SQL).fetchall()
         copy = (
@@ -101,8 +110,9 @@ def _run(
     year: int,
     previous: Path | None,
     authority: str | None,
+    providers: Sequence[Path] | None,
 ) -> None:
-    present = load(con, Path(path), Path(previous) if previous else None, authority)
+    present = load(con, Path(path), Path(previous) if previous else None, authority, providers)
     applicable = [
         rule.code
         for rule in REGISTRY.rules.values()

@@ -10,6 +10,7 @@ Files are recognised by their columns, not their names, as the DfE validator doe
 
 import csv
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,7 @@ from casegrip.returns.validation.cursors import on_two_cursors
 from casegrip.returns.validation.sql import literal
 
 from .postcodes import load_reference
+from .providers import PROVIDERS, PROVIDERS_SQL, load_providers
 
 # Every table any collection year may hold (the newest layout has them all).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -146,14 +148,21 @@ def load(
     folder: Path,
     previous: Path | None = None,
     authority: str | None = None,
+    providers: Sequence[Path] | None = None,
 ) -> set[str]:
     """Every table of the return in ``folder`` (and of the previous year's in ``previous``);
     a table with no file is created empty. Returns the names of the tables that had a file
     (previous year's with the suffix ``_last``), and ``AUTHORITY`` when ``authority`` (the
-    return's local authority, its ONS code such as E09000027) is given.
+    return's local authority, its ONS code such as E09000027) is given, and ``PROVIDERS`` when
+    Ofsted's provider lists ``providers`` (XLSX files) are given.
 
-    Also ``_metadata`` (authority) and the postcodes the episodes give (``postcodes``)."""
+    Also ``_metadata`` (authority), the postcodes the episodes and providers give
+    (``postcodes``) and the providers (``_providers``, see ``providers``)."""
     present: set[str] = set()
+    if providers:
+        # First: a provider list that cannot be read stops the validation before any work.
+        load_providers(con, providers)
+        present.add(PROVIDERS)
     files: list[tuple[str, Path, str]] = []
     empty: list[tuple[str, str]] = []
     for suffix, source in (("", folder), ("_last", previous)):
@@ -172,7 +181,13 @@ def load(
         lambda cursor, _, item: create_table(cursor, *item),
         name="ssda903-load",
     )
-    load_reference(con, ["Episodes", "Episodes_last"])
+    load_reference(
+        con,
+        ["Episodes", "Episodes_last"],
+        [("_providers_read", "POSTCODE")] if providers else [],
+    )
+    if providers:
+        con.execute(PROVIDERS_SQL)
     con.execute(
         f"CREATE OR REPLACE TABLE _metadata AS SELECT {literal(authority or '')} AS authority"
     )

@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -105,13 +106,18 @@ def _authorities() -> list[tuple[str, str]]:
     return [(r["LTLA21CD"], r["UTLA21CD"]) for r in records]
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, episodes: list[str]) -> None:
+def load_reference(
+    con: duckdb.DuckDBPyConnection,
+    episodes: list[str],
+    also: Iterable[tuple[str, str]] = (),
+) -> None:
     """``_postcodes`` with the postcodes that the tables ``episodes`` (Episodes, and last
-    year's) give as home or placement, and ``_authorities``."""
+    year's) give as home or placement, and those in the other (table, column)s ``also`` (the
+    providers' postcodes, say), and ``_authorities``."""
+    columns = [(table, column) for table in episodes for column in ("HOME_POST", "PL_POST")]
     given = " UNION ".join(
-        f'SELECT {column} AS postcode FROM "{table}" WHERE {column} IS NOT NULL'
-        for table in episodes
-        for column in ("HOME_POST", "PL_POST")
+        f'SELECT "{column}" AS postcode FROM "{table}" WHERE "{column}" IS NOT NULL'
+        for table, column in [*columns, *also]
     )
     # As the validator: a postcode's letter is its first character, spaces and all; it is
     # matched with its spaces taken out. (The typed tables hold text upper-cased.)
