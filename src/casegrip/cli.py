@@ -1121,8 +1121,8 @@ def returns_validate(
         console.print(f"Wrote {total:,} findings to {out}.")
     if kind == "903" and la is None:
         console.print(
-            "The rules that compare placements with your own authority (1015, 241) did"
-            " not run: --la with its DfE or ONS code runs them."
+            "The rules that compare placements with your own authority (1015, 241, and 229"
+            " with provider lists) did not run: --la with its DfE or ONS code runs them."
         )
     if kind == "903" and not providers:
         console.print(

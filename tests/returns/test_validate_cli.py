@@ -170,7 +170,7 @@ def test_the_rules_on_the_returns_own_authority_run_only_when_it_is_given(tmp_pa
     code, output, found = run()
     assert code == 0
     assert "\n1015," not in found
-    assert "(1015, 241) did not run: --la with its DfE or ONS code runs them" in output
+    assert "(1015, 241, and 229 with provider lists) did not run: --la" in output
     code, output, found = run("--la", "e06000001")
     assert code == 0
     assert "\n1015,Episodes,0,1," in found
