@@ -148,3 +148,62 @@ def test_a_903_check_compares_placements_with_the_authority_when_its_code_is_kno
     with kept.open(encoding="utf-8") as handle:
         codes = {row["rule_code"] for row in csv.DictReader(handle)}
     assert ("1015" in codes) is compared, kept.read_text()
+
+
+def test_a_903_check_with_ofsteds_provider_lists_looks_up_each_urn(small, analyst, tmp_path):
+    # An episode at a URN no list holds (rule 1008), checked with and without the lists.
+    from tests.returns.cases_903_providers import NOT_LISTED, write_provider_lists
+
+    lists = write_provider_lists(tmp_path)
+    episodes = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        f"PL_POST,URN\n1,01/01/2025,S,C2,N1,K2,PR1,,,,ZA1 1AA,ZA1 1AA,{NOT_LISTED}\n"
+    ).encode()
+    client = client_for(analyst)
+
+    def check(*providers: Path) -> set[str]:
+        upload = io.BytesIO(episodes)
+        upload.name = "episodes.csv"
+        opened = [path.open("rb") for path in providers]
+        try:
+            response = client.post(
+                "/data/returns/check/",
+                {"source": "upload", "year": "2026", "files": upload, "providers": opened},
+            )
+        finally:
+            for handle in opened:
+                handle.close()
+        assert response.status_code == 302
+        kept = data_dir() / "return-checks" / ReturnCheck.objects.latest("pk").file_name
+        with kept.open(encoding="utf-8") as handle:
+            return {row["rule_code"] for row in csv.DictReader(handle)}
+
+    assert "1008" in check(*lists)
+    assert "1008" not in check()
+    assert ReturnCheck.objects.latest("pk").source == "episodes.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("list.csv", b"URN\nSC1\n", "list.csv is not an XLSX workbook"),
+        ("list.xlsx", b"not a workbook", "list.xlsx"),
+    ],
+)
+def test_a_bad_provider_list_is_refused_clearly_and_keeps_nothing(
+    small, analyst, name, content, why
+):
+    episodes = io.BytesIO(b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,"
+                          b"REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n")  # fmt: skip
+    episodes.name = "episodes.csv"
+    listed = io.BytesIO(content)
+    listed.name = name
+    kept_before = set((data_dir() / "return-checks").glob("*"))
+    response = client_for(analyst).post(
+        "/data/returns/check/",
+        {"source": "upload", "year": "2026", "files": episodes, "providers": listed},
+    )
+    assert response.status_code == 400
+    assert why in response.content.decode()
+    assert not ReturnCheck.objects.exists()
+    assert set((data_dir() / "return-checks").glob("*")) == kept_before

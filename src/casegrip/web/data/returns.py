@@ -22,6 +22,7 @@ from casegrip.returns.build import Built, build_return
 from casegrip.returns.layouts import UnsupportedYear
 from casegrip.returns.validation.findings_file import FindingsFile
 from casegrip.returns.validation.run import NotAReturn, validate_to_csv
+from casegrip.returns.validation.ssda903.providers import UnreadableProviders
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
 from casegrip.web.accounts.access import grants
@@ -185,6 +186,25 @@ def _received(request: HttpRequest, folder: Path) -> Path:
     return folder / "return"
 
 
+def _provider_lists(request: HttpRequest, folder: Path) -> list[Path]:
+    """Ofsted's provider lists, if any were uploaded, saved in ``folder``."""
+    saved = []
+    limit = upload_limit()
+    for upload in request.FILES.getlist("providers"):
+        name = Path(upload.name).name
+        if upload.size > limit:
+            raise UnreadableProviders(f"{name} is larger than the {describe_size(limit)} limit")
+        if not name.lower().endswith(".xlsx"):
+            raise UnreadableProviders(f"{name} is not an XLSX workbook, as Ofsted publishes it")
+        # Numbered: the lists' own names may be the same.
+        target = folder / f"{len(saved)}-{name}"
+        with target.open("wb") as sink:
+            for chunk in upload.chunks():
+                sink.write(chunk)
+        saved.append(target)
+    return saved
+
+
 def check(request: HttpRequest) -> HttpResponse:
     """Check an uploaded return, or the one casegrip builds, and keep the findings."""
     authority = _authority(request)
@@ -209,9 +229,16 @@ def check(request: HttpRequest) -> HttpResponse:
             else:
                 path = _received(request, work)
                 shown = ", ".join(Path(f.name).name for f in request.FILES.getlist("files"))
-            kind, _ = validate_to_csv(path, year, kept, authority=_ons_code(authority))
+            providers = _provider_lists(request, work)
+            if providers:
+                shown += ", with Ofsted's provider lists"
+            kind, _ = validate_to_csv(
+                path, year, kept, authority=_ons_code(authority), providers=providers
+            )
     except UploadRefused as exc:
         return index(request, [("files", f"{n} {why}") for n, why in exc.problems], status=400)
+    except UnreadableProviders as exc:
+        return index(request, [("providers", str(exc))], status=400)
     except (ValueError, NotAReturn, UnsupportedYear) as exc:
         field = "files" if source == "upload" else "check-kind"
         return index(request, [(field, str(exc))], status=400)
