@@ -101,6 +101,10 @@ def sql_rule(
     return register
 
 
+# The first item of ``run_into``'s work: not a rule code.
+MESSAGES = "_messages"
+
+
 def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -> None:
     """Run the rules ``rule_codes`` and leave their findings in ``con`` as the view ``found``
     (rule_code, t, r, c), with each rule's message and fields beside them (``FINDINGS_SQL``).
@@ -115,15 +119,19 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
     queries = {code: QUERIES[code](year) for code in rule_codes}
     needs = {code: [name for name in SHARED if name in sql] for code, sql in queries.items()}
     made = {name: Event() for name in SHARED if any(name in names for names in needs.values())}
-    # The shared tables are made first, on the same two threads as the rules: each rule that
-    # reads one comes after every rule that reads none, so it seldom waits.
-    work = [*made, *sorted(rule_codes, key=lambda code: bool(needs[code]))]
+    # The rules' messages and fields, then the shared tables, are made first, on the same two
+    # threads as the rules: each rule that reads a shared table comes after every rule that
+    # reads none, so it seldom waits.
+    work = [MESSAGES, *made, *sorted(rule_codes, key=lambda code: bool(needs[code]))]
     in_transaction = [False, False]
 
     def start(cursor: duckdb.DuckDBPyConnection, thread: int) -> None:
         cursor.execute(f"CREATE OR REPLACE TABLE _all_found_{thread} ({columns})")
 
     def run(cursor: duckdb.DuckDBPyConnection, thread: int, item: str) -> None:
+        if item == MESSAGES:
+            cursor.execute(_messages_and_fields(rule_codes))
+            return
         if item in made:
             try:
                 cursor.execute(f'CREATE OR REPLACE TABLE "{item}" AS {SHARED[item](year)}')
@@ -153,6 +161,11 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
 
     on_two_cursors(con, work, run, name="ssda903-rules", start=start, finish=finish)
     con.execute("CREATE OR REPLACE VIEW found AS FROM _found_0 UNION ALL FROM _found_1")
+
+
+def _messages_and_fields(rule_codes: list[str]) -> str:
+    """SQL that makes ``_messages`` (each rule's message) and ``_fields`` (the rule's fields
+    each table holds), for ``FINDINGS_SQL``."""
     messages = ", ".join(
         f"({literal(code)}, {literal(REGISTRY.rules[code].message)})" for code in rule_codes
     )
@@ -161,7 +174,7 @@ def run_into(con: duckdb.DuckDBPyConnection, rule_codes: list[str], year: int) -
         for code in rule_codes
         for table, held in _fields_by_table(REGISTRY.rules[code].fields).items()
     )
-    con.execute(
+    return (
         "CREATE OR REPLACE TABLE _messages (rule_code VARCHAR, message VARCHAR);"
         "CREATE OR REPLACE TABLE _fields (rule_code VARCHAR, t VARCHAR, fields VARCHAR);"
         + (f"INSERT INTO _messages VALUES {messages};" if messages else "")
