@@ -4,15 +4,18 @@ import os
 import shutil
 import sys
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from casegrip import __version__
 from casegrip.home import data_dir, ensure_data_dir
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 app = typer.Typer(
     help="casegrip: management grip for children's social care.",
@@ -21,8 +24,29 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Create users, give them roles on parts of the organisation.")
 app.add_typer(users_app, name="users")
-console = Console()
-err = Console(stderr=True)
+
+
+# rich is imported when a command first prints with it: `returns validate`, which is timed
+# against the DfE's validator, prints its summary as plain text and never needs it.
+@cache
+def _console() -> "Console":
+    from rich.console import Console
+
+    return Console()
+
+
+@cache
+def _err() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _table(*args: object, **kwargs: object) -> "Table":
+    from rich import table
+
+    return table.Table(*args, **kwargs)
+
 
 SettingsOption = Annotated[
     str,
@@ -42,7 +66,7 @@ def _django(settings: str) -> None:
     try:
         setup(settings)
     except Exception as exc:  # settings refuse to load: say why, not a traceback
-        err.print(f"[red]casegrip cannot start:[/red] {exc}")
+        _err().print(f"[red]casegrip cannot start:[/red] {exc}")
         raise typer.Exit(2) from exc
 
 
@@ -93,7 +117,9 @@ def demo(
 ) -> None:
     """Create the demo authority and one user per role, then serve the site."""
     if not _assets_built():
-        err.print("[red]The page styles are not built.[/red] Run [bold]make assets[/bold] first.")
+        _err().print(
+            "[red]The page styles are not built.[/red] Run [bold]make assets[/bold] first."
+        )
         raise typer.Exit(2)
     _django("demo")
     from casegrip.store.live import live_snapshot
@@ -103,25 +129,27 @@ def demo(
     _migrate()
     if live_snapshot() is None:
         extract = data_dir() / "demo-extract"
-        console.print("First run: synthesising a city authority's case record (about a minute).")
+        _console().print("First run: synthesising a city authority's case record (about a minute).")
         synth(out=extract, profile="city", years=5, seed=1, file_format="parquet", check=False)
         run_import(str(extract))
-    console.print(sync_from_live_snapshot().summary())
+    _console().print(sync_from_live_snapshot().summary())
     password = demo_password()
     logins = ensure_demo(password)
     from casegrip.web.demo_history import ensure_demo_history
 
     for made in ensure_demo_history(live_snapshot()):
-        console.print(f"Demo history: {made}.")
-    table = Table(title="Demo logins (every user has the same password)")
+        _console().print(f"Demo history: {made}.")
+    table = _table(title="Demo logins (every user has the same password)")
     for column in ("Username", "Role", "Scope"):
         table.add_column(column)
     for login in logins:
         table.add_row(login.username, login.role, login.scope)
-    console.print(table)
-    console.print(f"Password: [bold]{password}[/bold]  (set CASEGRIP_DEMO_PASSWORD to choose it)")
+    _console().print(table)
+    _console().print(
+        f"Password: [bold]{password}[/bold]  (set CASEGRIP_DEMO_PASSWORD to choose it)"
+    )
     if serve:
-        console.print(f"Serving on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
+        _console().print(f"Serving on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
         _serve(host, port, workers=2)
 
 
@@ -148,7 +176,7 @@ def migrate(settings: SettingsOption = "production") -> None:
     """Apply database migrations."""
     _django(settings)
     _migrate()
-    console.print("Database is up to date.")
+    _console().print("Database is up to date.")
 
 
 def _find_unit(ref: str):
@@ -161,7 +189,7 @@ def _find_unit(ref: str):
         or (units.filter(pk=int(ref)).first() if ref.isdigit() else None)
     )
     if match is None:
-        err.print(
+        _err().print(
             f"[red]No unit called {ref!r}.[/red] Give a unit's name, case-record id or number."
         )
         raise typer.Exit(2)
@@ -173,7 +201,7 @@ def _find_user(username: str):
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        err.print(f"[red]No user called {username!r}.[/red]")
+        _err().print(f"[red]No user called {username!r}.[/red]")
         raise typer.Exit(2)
     return user
 
@@ -201,7 +229,7 @@ def users_create(
     if staff:
         member = StaffMember.objects.filter(professional_id=staff).first()
         if member is None:
-            err.print(f"[red]No staff member with case-record id {staff!r}.[/red]")
+            _err().print(f"[red]No staff member with case-record id {staff!r}.[/red]")
             raise typer.Exit(2)
     try:
         create_user(
@@ -213,9 +241,9 @@ def users_create(
             staff=member,
         )
     except ValidationError as exc:
-        err.print(f"[red]Not created:[/red] {' '.join(exc.messages)}")
+        _err().print(f"[red]Not created:[/red] {' '.join(exc.messages)}")
         raise typer.Exit(2) from exc
-    console.print(f"Created {username}. Give them a role with: casegrip users assign")
+    _console().print(f"Created {username}. Give them a role with: casegrip users assign")
 
 
 @users_app.command("assign")
@@ -232,9 +260,9 @@ def users_assign(
     try:
         assignment = assign_role(user=_find_user(username), role=role, unit=_find_unit(unit))
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        _err().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    console.print(str(assignment))
+    _console().print(str(assignment))
 
 
 @users_app.command("revoke")
@@ -246,7 +274,7 @@ def users_revoke(
     from casegrip.web.accounts.actions import revoke_role
 
     revoke_role(user=_find_user(username), role=role, unit=_find_unit(unit))
-    console.print(f"{username} no longer has {role} on {unit}.")
+    _console().print(f"{username} no longer has {role} on {unit}.")
 
 
 @users_app.command("list")
@@ -256,7 +284,7 @@ def users_list(settings: SettingsOption = "production") -> None:
     from casegrip.web.accounts.models import User
     from casegrip.web.accounts.roles import get_role
 
-    table = Table()
+    table = _table()
     for column in ("Username", "Name", "Active", "Roles"):
         table.add_column(column)
     for user in User.objects.prefetch_related("role_assignments__unit"):
@@ -264,7 +292,7 @@ def users_list(settings: SettingsOption = "production") -> None:
             f"{get_role(a.role).name} for {a.unit}" for a in user.role_assignments.all()
         )
         table.add_row(user.username, user.get_full_name(), "yes" if user.is_active else "no", roles)
-    console.print(table)
+    _console().print(table)
 
 
 @users_app.command("roles")
@@ -272,12 +300,12 @@ def users_roles() -> None:
     """List the roles and what each may do."""
     from casegrip.web.accounts.roles import ROLES
 
-    table = Table()
+    table = _table()
     for column in ("Role", "Name", "What they do"):
         table.add_column(column)
     for role in ROLES.values():
         table.add_row(role.slug, role.name, role.description)
-    console.print(table)
+    _console().print(table)
 
 
 def _resolve_config(explicit: Path | None, path: str):
@@ -294,9 +322,9 @@ def _resolve_config(explicit: Path | None, path: str):
             try:
                 return load_config(candidate)
             except ConfigError as exc:
-                err.print(f"[red]{exc}[/red]")
+                _err().print(f"[red]{exc}[/red]")
                 raise typer.Exit(2) from exc
-    err.print(
+    _err().print(
         "[red]No authority configuration.[/red] Pass --config authority.yaml, put authority.yaml "
         f"beside the extract, or in {data_dir()} (see docs/authority.example.yaml)."
     )
@@ -340,10 +368,10 @@ def run_import(
     try:
         chosen = engine_name(engine)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        _err().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
+    with Progress(*columns, console=_console(), transient=False) as progress:
         steps = _Steps(progress)
         try:
             steps("Reading the extract", 0, 1)
@@ -358,10 +386,10 @@ def run_import(
             )
         except SourceError as exc:
             record_attempt(" ".join(paths), "failed", str(exc))
-            err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
+            _err().print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
             raise typer.Exit(2) from exc
         except ImportFailed as exc:
-            err.print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
+            _err().print(f"[red]Import failed; the live snapshot is unchanged.[/red] {exc}")
             raise typer.Exit(2) from exc
         if figures:
             from casegrip.measures.results import compute
@@ -376,7 +404,7 @@ def run_import(
             )
     rows = sum(provenance.row_counts.values())
     found = sum(provenance.findings_by_rule.values())
-    console.print(
+    _console().print(
         f"Snapshot [bold]{provenance.snapshot_id}[/bold] is live: {rows:,} rows from "
         f"{provenance.source}, extract date {provenance.extract_date}, {found:,} data-quality "
         f"findings, {provenance.duration_seconds:.1f} s."
@@ -419,7 +447,7 @@ def import_command(
         _migrate()
         from casegrip.web.organisation.sync import sync_from_live_snapshot
 
-        console.print(sync_from_live_snapshot().summary())
+        _console().print(sync_from_live_snapshot().summary())
 
 
 @app.command()
@@ -429,7 +457,7 @@ def snapshots() -> None:
     from casegrip.store.snapshots import history, list_snapshots
 
     live = live_snapshot()
-    table = Table(title="Snapshots of the case record")
+    table = _table(title="Snapshots of the case record")
     table.add_column("Snapshot", no_wrap=True)
     for column in ("Live", "Extract date", "Source", "Engine", "Rows", "Findings"):
         table.add_column(column)
@@ -443,10 +471,10 @@ def snapshots() -> None:
             f"{sum(p.row_counts.values()):,}",
             f"{sum(p.findings_by_rule.values()):,}",
         )
-    console.print(table if table.row_count else "No snapshot has been imported yet.")
+    _console().print(table if table.row_count else "No snapshot has been imported yet.")
     failed = [h for h in history() if h["outcome"] == "failed"][:5]
     for entry in failed:
-        console.print(
+        _console().print(
             f"[yellow]Failed import[/yellow] {entry['at']} {entry['source_path']}: "
             f"{entry['reason']}"
         )
@@ -464,24 +492,24 @@ def quality(
 
     live = live_snapshot()
     if live is None:
-        console.print("No snapshot has been imported yet, so there is no report.")
+        _console().print("No snapshot has been imported yet, so there is no report.")
         return
     findings = read_findings(live.snapshot_id)
     counts: dict[str, int] = {}
     for rule in findings.column("rule").to_pylist():
         counts[rule] = counts.get(rule, 0) + 1
     titles = SOURCE_RULE_TITLES | {rule.code: rule.title for rule in checks.RULES}
-    table = Table(title=f"Data quality of snapshot {live.snapshot_id} ({live.extract_date})")
+    table = _table(title=f"Data quality of snapshot {live.snapshot_id} ({live.extract_date})")
     for column in ("Rule", "What it means", "Findings"):
         table.add_column(column)
     for code in sorted(set(titles) | set(counts)):
         table.add_row(code, titles.get(code, code), f"{counts.get(code, 0):,}")
-    console.print(table)
+    _console().print(table)
     if out:
         from casegrip.store.snapshots import findings_path
 
         shutil.copyfile(findings_path(live.snapshot_id), out)
-        console.print(f"Wrote {findings.num_rows:,} findings to {out}")
+        _console().print(f"Wrote {findings.num_rows:,} findings to {out}")
 
 
 @app.command()
@@ -496,13 +524,13 @@ def synth(
     """Write a synthetic authority's SSD extract (and its authority.yaml)."""
     from casegrip.synth import calibration_report, synthesise, write_extract
 
-    with console.status(f"Synthesising the {profile} profile over {years} years..."):
+    with _console().status(f"Synthesising the {profile} profile over {years} years..."):
         result = synthesise(profile, years=years, seed=seed)
         written = write_extract(result, out, fmt=file_format)
     rows = sum(t.num_rows for t in result.extract.tables.values())
-    console.print(f"Wrote {len(written)} files, {rows:,} rows, to {out}")
+    _console().print(f"Wrote {len(written)} files, {rows:,} rows, to {out}")
     if check:
-        table = Table(title="Calibration")
+        table = _table(title="Calibration")
         for column in ("Measure", "Generated", "Target", "Tolerance", ""):
             table.add_column(column)
         failures = 0
@@ -515,9 +543,9 @@ def synth(
                 str(row.tolerance),
                 "ok" if row.ok else "[red]outside[/red]",
             )
-        console.print(table)
+        _console().print(table)
         if failures:
-            err.print(f"[red]{failures} measure(s) outside tolerance.[/red]")
+            _err().print(f"[red]{failures} measure(s) outside tolerance.[/red]")
             raise typer.Exit(1)
 
 
@@ -534,12 +562,14 @@ def _live_frame(engine: str | None, windows_for):
 
     live = live_snapshot()
     if live is None:
-        err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
+        _err().print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
         raise typer.Exit(2)
     config = snapshot_config(live)
     chosen = engine or live.engine
     if chosen == "postgres" and live.engine != "postgres":
-        err.print("[red]The live snapshot is kept in DuckDB; use --engine duckdb or spark.[/red]")
+        _err().print(
+            "[red]The live snapshot is kept in DuckDB; use --engine duckdb or spark.[/red]"
+        )
         raise typer.Exit(2)
     connection = connect(chosen, snapshot=live)
     return Frame(connection, windows_for(date.fromisoformat(live.extract_date)), config)
@@ -564,7 +594,7 @@ def _measure(measure_id: str):
     try:
         return get(measure_id)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
+        _err().print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
 
 
@@ -573,13 +603,13 @@ def measures_list() -> None:
     """Every measure in the catalogue."""
     from casegrip.measures.catalogue import MEASURES
 
-    table = Table(title=f"{len(MEASURES)} measures")
+    table = _table(title=f"{len(MEASURES)} measures")
     table.add_column("Id", no_wrap=True)
     for column in ("Name", "Group", "Time"):
         table.add_column(column)
     for m in MEASURES:
         table.add_row(m.id, m.name, m.group, m.time.value)
-    console.print(table)
+    _console().print(table)
 
 
 @measures_app.command("run")
@@ -615,7 +645,7 @@ def measures_run(
     try:
         points = run(measure, frame, by=by)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        _err().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     finally:
         frame.connection.close()
@@ -640,7 +670,7 @@ def measures_run(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = Table(title=f"{measure.name} ({measure.unit or measure.kind.value})")
+        table = _table(title=f"{measure.name} ({measure.unit or measure.kind.value})")
         for column in ("Up to", by or "authority", "Numerator", "Denominator", "Value", "RAG"):
             table.add_column(column)
         for r in rows:
@@ -654,7 +684,7 @@ def measures_run(
                 value,
                 r["rag"],
             )
-        console.print(table)
+        _console().print(table)
 
 
 @measures_app.command("explain")
@@ -668,8 +698,8 @@ def measures_explain(
     from casegrip.measures.runner import aggregate, evaluate
 
     measure = _measure(measure_id)
-    console.print(f"[bold]{measure.name}[/bold] ({measure.id})")
-    console.print(measure.description)
+    _console().print(f"[bold]{measure.name}[/bold] ({measure.id})")
+    _console().print(measure.description)
     facts = {
         "Group": measure.group,
         "Time": measure.time.value,
@@ -681,14 +711,14 @@ def measures_explain(
         or "-",
     }
     for key, value in facts.items():
-        console.print(f"  {key}: {value}")
-    console.print("Primitives every measure is built from:")
+        _console().print(f"  {key}: {value}")
+    _console().print("Primitives every measure is built from:")
     for primitive in PRIMITIVES:
-        console.print(f"  {primitive.name}: {primitive.meaning}")
+        _console().print(f"  {primitive.name}: {primitive.meaning}")
     frame = _live_frame(engine, lambda d: [Window(d.replace(day=1), d)])
     try:
         expr = aggregate(measure, evaluate(measure, frame), frame)
-        console.print(f"SQL for {engine}:")
+        _console().print(f"SQL for {engine}:")
         print(frame.connection.sql(expr))
     finally:
         frame.connection.close()
@@ -708,15 +738,17 @@ def published_import(
     try:
         figures = read_published(folder)
     except PublishedError as exc:
-        err.print(f"[red]Nothing changed:[/red] {exc}")
+        _err().print(f"[red]Nothing changed:[/red] {exc}")
         raise typer.Exit(2) from exc
     if not figures:
-        err.print(f"[red]Nothing changed:[/red] no DfE statistics file casegrip reads in {folder}.")
+        _err().print(
+            f"[red]Nothing changed:[/red] no DfE statistics file casegrip reads in {folder}."
+        )
         raise typer.Exit(2)
     store_published(figures)
     measures = len({f.measure_id for f in figures})
     years = sorted({f.year for f in figures})
-    console.print(
+    _console().print(
         f"Kept {len(figures):,} published figures for {measures} measures, {years[0]} to "
         f"{years[-1]}."
     )
@@ -737,11 +769,11 @@ def measures_compare(
 
     measure = _measure(measure_id)
     if measure.id not in SOURCES:
-        err.print(f"[red]No published statistic matches {measure.id}.[/red]")
+        _err().print(f"[red]No published statistic matches {measure.id}.[/red]")
         raise typer.Exit(2)
     figures = load_published()
     if not figures:
-        err.print("[red]No published figures yet.[/red] Run casegrip published import FOLDER.")
+        _err().print("[red]No published figures yet.[/red] Run casegrip published import FOLDER.")
         raise typer.Exit(2)
 
     def windows(extract_date: date) -> list:
@@ -805,7 +837,7 @@ def _child_level_scope(username: str | None, team: str | None, worker: str | Non
     from casegrip.web.organisation.models import OrgUnit, StaffMember
 
     if not username:
-        err.print(
+        _err().print(
             "[red]Child-level output needs --user[/red] (or CASEGRIP_USER): the access log "
             "must say who saw it."
         )
@@ -815,7 +847,7 @@ def _child_level_scope(username: str | None, team: str | None, worker: str | Non
     if worker:
         staff = StaffMember.objects.filter(professional_id=worker).select_related("unit").first()
         if staff is None:
-            err.print(f"[red]No member of staff with the case-record id {worker!r}.[/red]")
+            _err().print(f"[red]No member of staff with the case-record id {worker!r}.[/red]")
             raise typer.Exit(2)
         unit = staff.unit
     elif team:
@@ -823,12 +855,12 @@ def _child_level_scope(username: str | None, team: str | None, worker: str | Non
     else:
         tops = grants.top_units(Permission.VIEW_CHILD_RECORDS)
         if len(tops) > 1:
-            err.print("[red]Say which part of the organisation:[/red] give --team.")
+            _err().print("[red]Say which part of the organisation:[/red] give --team.")
             raise typer.Exit(2)
         unit = tops[0] if tops else None
     if unit is None or not grants.has(Permission.VIEW_CHILD_RECORDS, unit):
         where = unit or "any part of the organisation"
-        err.print(f"[red]{username} may not see child-level records for {where}.[/red]")
+        _err().print(f"[red]{username} may not see child-level records for {where}.[/red]")
         raise typer.Exit(2)
     teams = OrgUnit.objects.filter(path__startswith=unit.path).exclude(source_id="")
     return user, unit, [u.source_id for u in teams]
@@ -847,12 +879,12 @@ def _write_rows(rows: list[dict], output: str, title: str, columns: dict[str, st
         writer.writeheader()
         writer.writerows({k: r.get(k) for k in columns} for r in rows)
     else:
-        table = Table(title=title)
+        table = _table(title=title)
         for heading in columns.values():
             table.add_column(heading)
         for r in rows:
             table.add_row(*("" if r.get(k) is None else str(r.get(k)) for k in columns))
-        console.print(table)
+        _console().print(table)
 
 
 @app.command()
@@ -918,7 +950,7 @@ def due(
         },
     )
     if output == "table":
-        console.print("Rules: " + "; ".join(f"{k}: {v}" for k, v in rules(frame.config).items()))
+        _console().print("Rules: " + "; ".join(f"{k}: {v}" for k, v in rules(frame.config).items()))
 
 
 @measures_app.command("rows")
@@ -1004,28 +1036,28 @@ def returns_build(
     from casegrip.web.accounts.access_log import record_command_access
 
     if kind not in ("903", "cin", "annex-a"):
-        err.print(f"[red]No return {kind!r}:[/red] build 903, cin or annex-a.")
+        _err().print(f"[red]No return {kind!r}:[/red] build 903, cin or annex-a.")
         raise typer.Exit(2)
     if kind != "annex-a" and year is None:
-        err.print(f"[red]Building {kind} needs --year[/red] (the collection year).")
+        _err().print(f"[red]Building {kind} needs --year[/red] (the collection year).")
         raise typer.Exit(2)
     _django(settings)
     who, unit, _teams = _child_level_scope(user, None, None)
     if unit.parent is not None:
-        err.print(
+        _err().print(
             f"[red]A return covers the whole authority:[/red] {user} may see child-level "
             f"records only for {unit}."
         )
         raise typer.Exit(2)
     live = live_snapshot()
     if live is None:
-        err.print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
+        _err().print("[red]No snapshot has been imported yet.[/red] Run casegrip import first.")
         raise typer.Exit(2)
     on = inspection_date.date() if inspection_date else None
     try:
         built = build_return(kind, live, snapshot_config(live), out, year=year, inspection_date=on)
     except (UnsupportedYear, ValueError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        _err().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     children, what = built.children, built.what
     command = (
@@ -1036,12 +1068,12 @@ def returns_build(
     record_command_access(
         who, what=f"{what} for {unit}", command=command, unit=unit, child_ids=children
     )
-    console.print(
+    _console().print(
         f"Wrote the {what} of {len(children):,} children to {out} "
         f"(snapshot {live.snapshot_id}, extract date {live.extract_date})."
     )
     for note in built.notes:
-        console.print(f"[yellow]Note[/yellow] {note}")
+        _console().print(f"[yellow]Note[/yellow] {note}")
 
 
 RULES_SHOWN = 20  # rules in the summary `returns validate` prints
@@ -1083,7 +1115,7 @@ def returns_validate(
     from casegrip.returns.validation.run import NotAReturn, validate_to_csv
 
     if not path.exists():
-        err.print(f"[red]{path} does not exist.[/red]")
+        _err().print(f"[red]{path} does not exist.[/red]")
         raise typer.Exit(2)
     authority = None
     if la is not None:
@@ -1092,43 +1124,64 @@ def returns_validate(
         try:
             authority = ons_code(la)
         except UnknownAuthority as exc:
-            err.print(f"[red]{exc}[/red]")
+            _err().print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from exc
     started = time.perf_counter()
     try:
         kind, rules = validate_to_csv(path, year, out, authority=authority, providers=providers)
     except (NotAReturn, ValueError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        _err().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     took = time.perf_counter() - started
     name = "SSDA903 return" if kind == "903" else "CIN census"
     total = sum(n for _, _, n, _ in rules)
-    table = Table(title=f"{name} {year}: {total:,} findings ({took:.1f} s)")
-    for column in ("Rule", "Findings", "Children", "Message"):
-        table.add_column(column)
+    lines = [f"{name} {year}: {total:,} findings ({took:.1f} s)", ""]
     # The rules with most findings: a return full of errors breaks a hundred rules, more than
     # a terminal shows (laying them all out took longer than loading the return).
-    for code, message, n, children in rules[:RULES_SHOWN]:
-        table.add_row(code, f"{n:,}", f"{children:,}", message[:90])
-    console.print(table)
+    lines += _columns(
+        ("Rule", "Findings", "Children", "Message"),
+        [(code, f"{n:,}", f"{kids:,}", message) for code, message, n, kids in rules[:RULES_SHOWN]],
+    )
     if len(rules) > RULES_SHOWN:
         more = len(rules) - RULES_SHOWN
-        console.print(
+        lines.append(
             f"{more:,} more rules have findings"
             + (f"; every finding is in {out}." if out else ": --out FILE writes every finding.")
         )
     if out is not None:
-        console.print(f"Wrote {total:,} findings to {out}.")
+        lines.append(f"Wrote {total:,} findings to {out}.")
     if kind == "903" and la is None:
-        console.print(
+        lines.append(
             "The rules that compare placements with your own authority (1015, 241, and 229"
             " with provider lists) did not run: --la with its DfE or ONS code runs them."
         )
     if kind == "903" and not providers:
-        console.print(
+        lines.append(
             f"The rules that look up placements' URNs in Ofsted's provider lists"
             f" ({', '.join(PROVIDER_RULES)}) did not run: --providers with the lists runs them."
         )
+    typer.echo("\n".join(lines))
+
+
+def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """``rows`` under ``header`` as lines of plain text, in columns, numbers to the right, the
+    last column cut to the terminal's width (to 90 characters when not printing to one)."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    room = 90
+    if sys.stdout.isatty():
+        room = max(shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths), 30)
+    lines = []
+    for number, row in enumerate([header, *rows]):
+        first = [row[0].ljust(widths[0])]
+        # The header's names stand left, as the text below them; numbers stand right.
+        middle = [
+            cell.ljust(width) if number == 0 else cell.rjust(width)
+            for cell, width in zip(row[1:-1], widths[1:], strict=True)
+        ]
+        lines.append("  ".join([*first, *middle, row[-1][:room]]).rstrip())
+    return lines
 
 
 def _version(package: str) -> str:
@@ -1158,7 +1211,7 @@ def doctor(settings: SettingsOption = "production") -> None:
 
     from casegrip.store.live import live_snapshot
 
-    table = Table(title="casegrip doctor", show_header=False)
+    table = _table(title="casegrip doctor", show_header=False)
     table.add_column("Check")
     table.add_column("Result")
     table.add_row("casegrip", __version__)
@@ -1189,7 +1242,7 @@ def doctor(settings: SettingsOption = "production") -> None:
         "Live snapshot",
         f"{snapshot.snapshot_id}, extracted {snapshot.extract_date}" if snapshot else "none yet",
     )
-    console.print(table)
+    _console().print(table)
 
 
 def main() -> None:

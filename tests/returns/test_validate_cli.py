@@ -3,6 +3,8 @@ the issue asks for (rule_code, table, row, child_id, fields, message; row 0-base
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,22 @@ def test_the_rules_on_the_returns_own_authority_run_only_when_it_is_given(tmp_pa
     code, output, _ = run("--la", "999")
     assert code == 2
     assert "999 is not an English local authority's DfE code" in output
+
+
+def test_validate_prints_its_summary_without_importing_rich(tmp_path):
+    # rich takes longer to import than some returns take to check; the summary is plain text.
+    code = (
+        "import sys\n"
+        "from casegrip.cli import main\n"
+        "sys.argv = ['casegrip', 'returns', 'validate', sys.argv[1], '--year', '2025']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('rich imported:', 'rich' in sys.modules)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code, str(FAKE_903)], capture_output=True, text=True, check=True
+    )
+    assert "findings" in ran.stdout
+    assert ran.stdout.strip().endswith("rich imported: False")
