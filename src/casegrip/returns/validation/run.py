@@ -28,6 +28,11 @@ def kind_of(path: Path) -> str:
     raise NotAReturn(f"{path} is not a folder of SSDA903 CSV files or a CIN census XML file.")
 
 
+def _folder(path: Path) -> Path:
+    """The folder of an SSDA903 return given as the folder or one of its files."""
+    return path if path.is_dir() else path.parent
+
+
 def validate_path(
     path: Path,
     year: int,
@@ -45,8 +50,7 @@ def validate_path(
         return kind, validate(target, year)
     from .ssda903 import validate
 
-    folder = path if path.is_dir() else path.parent
-    return kind, validate(folder, year, authority=authority, providers=providers)
+    return kind, validate(_folder(path), year, authority=authority, providers=providers)
 
 
 def validate_to_csv(
@@ -67,8 +71,9 @@ def validate_to_csv(
         if kind == "903":
             from .ssda903 import validate_to_csv as ssda903_to_csv
 
-            folder = path if path.is_dir() else path.parent
-            rules = ssda903_to_csv(folder, year, partial, authority=authority, providers=providers)
+            rules = ssda903_to_csv(
+                _folder(path), year, partial, authority=authority, providers=providers
+            )
         else:
             kind, findings = validate_path(path, year)
             rules = by_rule(findings)

@@ -16,13 +16,13 @@ from .registry import end, sql_rule
 GIVEN = "e.URN IS NOT NULL AND e.URN <> 'XXXXXXX'"
 
 
-def _looked_up(where: str, episodes: str = "Episodes") -> str:
+def _looked_up(where: str) -> str:
     """Episodes with a URN (``e``), beside each provider that has it (``p``; NULLs when none
     has), where ``where`` holds: the validator's left merge on URN. A URN listed twice (in both
     lists, say) gives the episode twice, and either may break the rule."""
     return f"""
         SELECT 'Episodes' t, e._row r, e.CHILD c
-        FROM "{episodes}" e LEFT JOIN _providers p ON p.URN = e.URN
+        FROM Episodes e LEFT JOIN _providers p ON p.URN = e.URN
         WHERE {GIVEN} AND {where}"""
 
 
