@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from casegrip.returns.validation.sql import literal
+
 # Not a table: the rules that look up a placement's URN name it among their tables, so that they
 # run only when provider lists are given.
 PROVIDERS = "providers"
@@ -387,7 +389,20 @@ def load_providers(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> Non
     rows = read_providers(paths)
     con.execute(f"CREATE OR REPLACE TABLE _providers_read ({COLUMNS})")
     if rows:
-        con.executemany(f"INSERT INTO _providers_read VALUES ({', '.join('?' * 9)})", rows)
+        # One statement: DuckDB's executemany inserts a row at a time, and 10,000 providers
+        # took 4.6 s that way against 0.4 s here.
+        values = ", ".join("(" + ", ".join(map(_sql_value, row)) + ")" for row in rows)
+        con.execute(f"INSERT INTO _providers_read VALUES {values}")
+
+
+def _sql_value(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    # Text as text; a number (a row label, or a URN read as pandas reads it) as its text, which
+    # its column takes as the number or as the text the number's cast to VARCHAR would give.
+    return literal(str(value))
 
 
 # _providers: each provider with the upper-tier authority its postcode lies in, inferred as the
