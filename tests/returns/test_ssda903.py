@@ -241,6 +241,31 @@ def test_a_young_person_who_came_into_care_after_their_17th_birthday_is_no_care_
     assert [r["CHILD"] for r in built.rows("OC3")] == ["D"]  # not G
 
 
+def test_a_short_break_has_no_home_or_placement_postcode():
+    # C's care is short breaks (V3) from July, in the same placement, living at home: no
+    # distance or placement area is reported for them (rules 398 and 420).
+    tables = CASE_RECORD | record(
+        ssd_cla_episodes=[
+            episode("C", 1, D(2025, 5, 1), "S", "C-PL1", D(2025, 7, 1), "X1"),
+            episode("C", 2, D(2025, 7, 1), "L", "C-PL1"),
+        ],
+        ssd_legal_status=[legal("C", "C2", D(2025, 5, 1), D(2025, 7, 1)),
+                          legal("C", "V3", D(2025, 7, 1))],
+        ssd_address=[{"addr_table_id": "AD1", "addr_person_id": "C",
+                      "addr_address_type": "Home", "addr_address_start_date": D(2015, 3, 3),
+                      "addr_address_postcode": "EF3 4GH"}],
+    )  # fmt: skip
+    con = case_record_from_tables(tables)
+    try:
+        built = build_ssda903(con, 2026, la_code="998")
+    finally:
+        con.close()
+    assert [(r["LS"], r["HOME_POST"], r["PL_POST"]) for r in rows(built, "Episodes", "C")] == [
+        ("C2", "EF3 4GH", "AB1 2CD"),
+        ("V3", None, None),
+    ]
+
+
 def test_a_young_person_first_looked_after_after_the_year_is_no_care_leaver_of_it():
     # G turned 17 on 1 June 2025 but first came into care in June 2026, after the year: the
     # care leaver record is of a later leaving. With no episodes at all (a 903 import), kept.

@@ -10,13 +10,14 @@ Who and what is in it (Y = the collection year, 1 April to 31 March):
 Episodes        every episode (``ssd_cla_episodes``) open on any day of Y. LS is the legal
                 status (``ssd_legal_status``) in force on DECOM; PLACE, PLACE_PROVIDER,
                 PL_POST and URN come from the episode's placement (by id, else the child's
-                placement in force on DECOM). DEC and REC are blank when the episode ends
-                after 31 March. REASON_PLACE_CHANGE is the placement's change reason, on the
-                placement's last episode when the next episode is in a new placement and
-                neither is temporary (T0-T4), as rules 225 and 226 ask. HOME_POST is the
-                postcode of the child's address (``ssd_address``, not one typed as a
-                placement) in force on DECOM, the latest to start if several are; blank
-                under V3/V4 (rule 398) or when the case record holds none.
+                placement in force on DECOM); PL_POST is blank under V3/V4 (rule 420). DEC
+                and REC are blank when the episode ends after 31 March. REASON_PLACE_CHANGE
+                is the placement's change reason, on the placement's last episode when the
+                next episode is in a new placement and neither is temporary (T0-T4), as rules
+                225 and 226 ask. HOME_POST is the postcode of the child's address
+                (``ssd_address``, not one typed as a placement) in force on DECOM, the latest
+                to start if several are; blank under V3/V4 (rule 398) or when the case
+                record holds none.
 Header          every child in Episodes or OC3. SEX in the year's codes; UPN, else the
                 UPN-unknown code; MOTHER for girls looked after (not V3/V4) in Y: 1 when the
                 case record says they are a mother, else 0. MC_DOB is blank (no source).
@@ -329,7 +330,9 @@ class _Builder:
                          AND next_pl_id <> pl_id AND coalesce(place, '') NOT IN {temporary}
                          AND coalesce(next_place, '') NOT IN {temporary}
                         THEN change_reason END,
-                   h.post, pl_post, urn
+                   h.post,
+                   -- no placement area either for a short break (rule 420)
+                   CASE WHEN coalesce(ls, '') NOT IN ('V3', 'V4') THEN pl_post END, urn
             FROM ep LEFT JOIN home h USING (k) ORDER BY child, decom, k
             """
         )
