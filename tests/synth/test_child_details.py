@@ -3,6 +3,8 @@ substance misuse, convictions, home addresses, disabilities and immigration stat
 
 from datetime import date
 
+from casegrip.synth.postcodes import HOME_AUTHORITY, _postcodes, home, miles
+
 from .conftest import years_on
 
 
@@ -30,9 +32,35 @@ def test_every_child_looked_after_for_a_year_has_one_immunisation_status_and_a_h
     assert {status for _, status in statuses} == {"Y", "N"}
     looked_after = {child for (child,) in rows("ssd_cla_episodes", "clae_person_id")}
     homes = rows("ssd_address", "addr_person_id", "addr_address_type", "addr_address_postcode")
-    assert {child for child, _, _ in homes} <= looked_after
-    assert set(children) <= {child for child, _, _ in homes}
-    assert all(kind == "Home" and post.startswith("ZZ") for _, kind, post in homes)
+    with_home = {child for child, _, _ in homes}
+    asylum = {child for (child,) in rows("ssd_immigration_status", "immi_person_id")}
+    assert with_home <= looked_after
+    assert asylum
+    assert not asylum & with_home
+    assert set(children) - asylum <= with_home
+    assert all(kind == "Home" and post == home(child) for child, kind, post in homes)
+
+
+def test_placements_are_at_real_postcodes_their_distance_from_home_away(rows):
+    homes = dict(rows("ssd_address", "addr_person_id", "addr_address_postcode"))
+    placements = rows(
+        "ssd_cla_placement", "clap_person_id", "clap_cla_placement_type",
+        "clap_cla_placement_provider", "clap_cla_placement_postcode",
+        "clap_cla_placement_distance",
+    )  # fmt: skip
+    assert len(placements) > 50
+    areas = {p.code: p for codes in _postcodes().values() for p in codes}
+    for child, kind, provider, where, distance in placements:
+        assert where in areas
+        if provider in ("PR0", "PR1"):
+            assert areas[where].authority == HOME_AUTHORITY
+        if child in homes:
+            # placed with parents is at home, anywhere else is not (SSDA903 rule 392d)
+            assert (where == homes[child]) == (kind == "P1")
+            assert distance == miles(homes[child], where)
+        else:
+            assert distance is None
+    assert {areas[where].area for *_, where, _ in placements} == {"home", "near", "far"}
 
 
 def test_convictions_and_substance_misuse_are_of_older_children(rows):

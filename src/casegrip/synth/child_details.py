@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
+from . import postcodes
 from .days import to_day
 
 # The DfE's disability codes, as the CIN census writes them; MOB to DDA are disabilities.
@@ -97,7 +98,7 @@ def child_details(
             for start, stop in periods[child]:
                 # in care from 1 April to 31 March, as the SSDA903 counts a year
                 year_first = date(march.year - 1, 4, 1)
-                in_care = start <= year_first and (stop is None or stop > march)
+                in_care = start <= year_first and (stop is None or stop >= march)
                 if not in_care or march < first:
                     continue
                 year_start = max(year_first, first)
@@ -126,17 +127,15 @@ def child_details(
             immunised.append((child, *latest_immunisation))
 
     # A home address for every child looked after: where they lived before care (the child's
-    # first period's start; the synthetic record knows no earlier moves).
+    # first period's start; the synthetic record knows no earlier moves). The postcode is the
+    # one their placements' distances were measured from. Unaccompanied asylum-seeking
+    # children had no home in England (SSDA903 rule 406).
     addresses = []
     for child in sorted(periods):
         dob = dobs.get(child)
-        if dob is None:
+        if dob is None or nationality.get(child) is not None:
             continue
-        letters = "ABDEFGHJLNPQRSTUWXYZ"
-        postcode = (
-            f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
-        )
-        addresses.append((None, child, "Home", to_day(dob), None, postcode, None))
+        addresses.append((None, child, "Home", to_day(dob), None, postcodes.home(child), None))
 
     # Disabilities of children in need: about one in eight has one (the DfE's CIN figures),
     # most where the child's disability or illness is why they are in need (need code N2).

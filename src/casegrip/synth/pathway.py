@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from . import postcodes
 from .days import Days, add_months, add_years, to_date, to_day
 from .distributions import (
     ASSESSMENT_FACTORS,
@@ -602,12 +603,6 @@ class CaseSimulation:
         entry[0] += 1
         return entry[1] % entry[0]
 
-    def postcode(self) -> str:
-        """A postcode of the made-up area ZZ, which no real address has."""
-        letters = "ABDEFGHJLNPQRSTUWXYZ"
-        rng = self.rng
-        return f"ZZ{self.ri(1, 99)} {self.ri(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
-
     def ri(self, low: int, high: int) -> int:
         """A whole number from ``low`` to ``high``, as ``randint`` but cheaper."""
         return low + int(self.rng.random() * (high - low + 1))
@@ -634,6 +629,10 @@ class CaseSimulation:
             return
         if day <= self.floor:
             span[3] = None  # ended before the allocation records begin: no involvement
+        elif reason == CLOSED and day - span[4] < MIN_ALLOCATION_DAYS:
+            # A case closed within a day or two of opening is closed on duty, never
+            # allocated: so short an allocation is no social worker episode (SSDA903 SW09).
+            span[3] = None
         else:
             span[5], span[6] = max(day, span[4] + 1), reason
 
@@ -1467,7 +1466,11 @@ class CaseSimulation:
             placements.append([placed, "A5" if with_carer else "A6", with_carer])
         rows = self.tables["ssd_cla_placement"]
         place_ids = []
-        for i, (since, code, _same) in enumerate(placements):
+        # An unaccompanied asylum-seeking child (one with a nationality here) had no home in
+        # England, so their placements have no distance from it (SSDA903 rule 406).
+        home = None if child.nationality is not None else postcodes.home(child.pid)
+        where = None
+        for i, (since, code, same_carers) in enumerate(placements):
             until = placements[i + 1][0] if i + 1 < len(placements) else stop
             # Placements open on 1 April 2025 or later were recoded to the 2025-26 codes, as
             # authorities had to for their 903 return.
@@ -1494,12 +1497,19 @@ class CaseSimulation:
                 # and voluntary ones; other public bodies run neither (SSDA903 rule 529).
                 own_or_voluntary = code in ("K1", "K2", "A3", "A4", "A5", "A6")
                 provider = PROVIDER["K2" if own_or_voluntary else "other"](rng)
+            if same_carers and where is not None:
+                provider = rows[-1][7]
             # The Ofsted URN of the home or fostering service: every placement the DfE does
             # not exempt (SSDA903 rules 218 and 222). Made up, like every identifier here.
             urn = None if code in URN_EXEMPT else f"SC{self.ri(900000, 999999)}"
-            distance = round(
-                rng.uniform(0.5, 8) if provider in ("PR0", "PR1") else rng.uniform(2, 60), 1
-            )
+            # Placed with parents is at home; anywhere else is not (SSDA903 rule 392d). The
+            # same carers stay where they are. A supported accommodation provider with an
+            # Ofsted URN has premises in the authority's area (rule 241).
+            if code == "P1" and home is not None:
+                where = home
+            elif not (same_carers and where is not None):
+                where = postcodes.placement(rng, provider, in_area=code == "K3", not_at=home)
+            distance = postcodes.miles(home, where) if home is not None else None
             change = None
             if ended and i + 1 < len(placements):
                 change = "PLACE" if placements[i + 1][2] else PLACEMENT_CHANGE_REASON(rng)
@@ -1519,7 +1529,7 @@ class CaseSimulation:
                     urn,
                     distance,
                     provider,
-                    self.postcode(),
+                    where,
                     until if ended else None,
                     change,
                 )
@@ -1664,15 +1674,19 @@ class CaseSimulation:
             if rng.random() < (0.28 if residential else 0.1):
                 missing = self.tables["ssd_missing"]
                 per_year = rng.uniform(2, 12)
+                # Days a new episode starts: the DfE validator matches a child who goes
+                # missing that day to the episode that ended (rule 575).
+                changes = {p[0] for p in placements} | {since for _, since in legal}
                 m = from_day
                 while True:
                     m += max(1, round(rng.expovariate(per_year / YEAR)))
                     if m >= last:
                         break
-                    if m < horizon:
+                    if m < horizon or m in changes:
                         continue
-                    # Back by the time the period of care ends (SSDA903 rules 575, 577).
-                    back = min(m + (0 if rng.random() < 0.4 else self.ri(1, 4)), last)
+                    # Back before the period of care ends (SSDA903 rules 575, 577): a child
+                    # still missing then left care for that reason, E8 (rule 580).
+                    back = min(m + (0 if rng.random() < 0.4 else self.ri(1, 4)), last - 1)
                     kind = "M" if rng.random() < 0.85 else "A"
                     offered = ("Y" if rng.random() < 0.88 else "N") if kind == "M" else "NA"
                     accepted = ("Y" if rng.random() < 0.55 else "N") if offered == "Y" else "NA"

@@ -46,7 +46,7 @@ def _source(letter: str) -> Path:
     return postcodes_dir() / f"postcodes_{letter}.msgpack.br"
 
 
-def _cached(letter: str) -> Path | None:
+def cached_letter(letter: str) -> Path | None:
     """The Parquet file of the postcodes starting ``letter``, made if missing; None when the
     directory holds no postcode starting with it."""
     if not ("A" <= letter <= "Z" and len(letter) == 1):
@@ -100,7 +100,8 @@ def _blank_if_missing(value: object) -> object:
     return "" if value is None or value != value else value
 
 
-def _authorities() -> list[tuple[str, str]]:
+def authorities() -> list[tuple[str, str]]:
+    """(district, upper-tier authority) ONS codes, from the authorities package."""
     path = _package_dir("qlacref_authorities") / "records.json"
     records = json.loads(path.read_text(encoding="utf-8"))
     return [(r["LTLA21CD"], r["UTLA21CD"]) for r in records]
@@ -123,7 +124,7 @@ def load_reference(
     # matched with its spaces taken out. (The typed tables hold text upper-cased.)
     con.execute(f"CREATE OR REPLACE TABLE _given AS SELECT DISTINCT postcode FROM ({given})")
     letters = con.execute("SELECT DISTINCT left(postcode, 1) FROM _given").fetchall()
-    files = [path for (letter,) in sorted(letters) if (path := _cached(letter)) is not None]
+    files = [path for (letter,) in sorted(letters) if (path := cached_letter(letter)) is not None]
     if files:
         listed = ", ".join(literal(str(path)) for path in files)
         con.execute(
@@ -136,7 +137,7 @@ def load_reference(
             "CREATE OR REPLACE TABLE _postcodes"
             " (pcd_abbr VARCHAR, laua VARCHAR, east DOUBLE, north DOUBLE)"
         )
-    rows = ", ".join(f"({literal(ltla)}, {literal(utla)})" for ltla, utla in _authorities())
+    rows = ", ".join(f"({literal(ltla)}, {literal(utla)})" for ltla, utla in authorities())
     con.execute(
         "CREATE OR REPLACE TABLE _authorities (ltla VARCHAR, utla VARCHAR);"
         f"INSERT INTO _authorities VALUES {rows}"
