@@ -9,7 +9,7 @@ import pytest
 
 from casegrip.returns.case_record import case_record_from_tables
 from casegrip.returns.layouts import UnsupportedYear, ssda903_layout
-from casegrip.returns.ssda903 import build_ssda903
+from casegrip.returns.ssda903 import Return903, build_ssda903
 
 from .conftest import record
 
@@ -171,6 +171,15 @@ def built():
         con.close()
 
 
+def built_2026(tables: dict) -> Return903:
+    """The 2026 return of the case record ``tables``."""
+    con = case_record_from_tables(tables)
+    try:
+        return build_ssda903(con, 2026, la_code="998")
+    finally:
+        con.close()
+
+
 def rows(built, table: str, child: str) -> list[dict]:
     return [r for r in built.rows(table) if r["CHILD"] == child]
 
@@ -232,11 +241,7 @@ def test_a_young_person_who_came_into_care_after_their_17th_birthday_is_no_care_
              "clae_cla_episode_ceased_reason": "E8"},
         ]
     )  # fmt: skip
-    con = case_record_from_tables(tables)
-    try:
-        built = build_ssda903(con, 2026, la_code="998")
-    finally:
-        con.close()
+    built = built_2026(tables)
     assert [r["CHILD"] for r in built.rows("Episodes")] == ["G"]
     assert [r["CHILD"] for r in built.rows("OC3")] == ["D"]  # not G
 
@@ -255,11 +260,7 @@ def test_a_short_break_has_no_home_or_placement_postcode():
                       "addr_address_type": "Home", "addr_address_start_date": D(2015, 3, 3),
                       "addr_address_postcode": "EF3 4GH"}],
     )  # fmt: skip
-    con = case_record_from_tables(tables)
-    try:
-        built = build_ssda903(con, 2026, la_code="998")
-    finally:
-        con.close()
+    built = built_2026(tables)
     assert [(r["LS"], r["HOME_POST"], r["PL_POST"]) for r in rows(built, "Episodes", "C")] == [
         ("C2", "EF3 4GH", "AB1 2CD"),
         ("V3", None, None),
@@ -292,11 +293,7 @@ def test_a_young_person_first_looked_after_after_the_year_is_no_care_leaver_of_i
         tables = dict(CASE_RECORD)
         tables["ssd_cla_episodes"] = pa.concat_tables([others, later]) if later else others
         tables["ssd_care_leavers"] = pa.concat_tables([leavers, leaver["ssd_care_leavers"]])
-        con = case_record_from_tables(tables)
-        try:
-            built = build_ssda903(con, 2026, la_code="998")
-        finally:
-            con.close()
+        built = built_2026(tables)
         assert [r["CHILD"] for r in built.rows("OC3")] == expected
 
 
@@ -335,11 +332,7 @@ def test_a_social_worker_episode_after_a_gap_is_a_new_contact():
         {"invo_involvements_id": "I3", "invo_person_id": "C", "invo_professional_id": "W1",
          "invo_professional_role_id": "CW", "invo_involvement_start_date": D(2025, 12, 5)},
     ])  # fmt: skip
-    con = case_record_from_tables(tables)
-    try:
-        built = build_ssda903(con, 2026, la_code="998")
-    finally:
-        con.close()
+    built = built_2026(tables)
     assert [r["SW_REASON"] for r in built.rows("SWEpisodes")] == ["FCONTA", "FCONTA", "PCCHAN"]
 
 
