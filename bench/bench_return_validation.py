@@ -139,9 +139,23 @@ class Run:
 # --- the files ---------------------------------------------------------------------------
 
 
+def _made_by() -> str:
+    """A digest of the code that makes the city's returns (the synthesiser and the builders):
+    a change to either builds them again."""
+    import hashlib
+
+    source = Path(__file__).resolve().parents[1] / "src" / "casegrip"
+    digest = hashlib.sha256()
+    for path in sorted([*(source / "synth").iterdir(), *(source / "returns").iterdir()]):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def city_returns() -> tuple[Path, Path]:
     """The city's SSDA903 folder and CIN census XML for YEAR, built once and cached."""
-    folder, xml = CACHE / "city" / "903", CACHE / "city" / "cin.xml"
+    city = CACHE / f"city-{_made_by()}"
+    folder, xml = city / "903", city / "cin.xml"
     if (folder / "header.csv").exists() and xml.exists():
         return folder, xml
     from casegrip.returns.build import build_return
@@ -188,7 +202,8 @@ def copy_upn(upn: str, copy: int) -> str:
 
 
 def scaled_903(source: Path, n: int, name: str = "903") -> Path:
-    folder = CACHE / f"{name}-{n}"
+    # Named after the source's folder too: the city's changes with the code that makes it.
+    folder = CACHE / f"{name}-{n}-{source.parent.name}"
     if (folder / "header.csv").exists():
         return folder
     tables: dict[str, tuple[list[str], dict[str, list[dict]]]] = {}
@@ -218,7 +233,7 @@ def scaled_903(source: Path, n: int, name: str = "903") -> Path:
 
 
 def scaled_cin(source: Path, n: int) -> Path:
-    path = CACHE / f"cin-{n}.xml"
+    path = CACHE / f"cin-{n}-{source.parent.name}.xml"
     if path.exists():
         return path
     tree = parse(source)
