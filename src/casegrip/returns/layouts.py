@@ -2,12 +2,15 @@
 this module (``ssda903.yml``, ``cin_census.yml``): which tables, columns, elements and codes a
 year has is data there, not branches in the builders."""
 
+import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
-import yaml
+from casegrip.home import data_dir
 
 
 class UnsupportedYear(ValueError):
@@ -70,10 +73,39 @@ def _spans_for(spans: list[dict], year: int) -> dict | None:
 
 @cache
 def _load(name: str) -> dict:
+    """The layout file ``name``, read as JSON from the data directory's cache when it holds
+    this version of it: importing PyYAML and parsing took a twentieth of a whole SSDA903
+    validation, which reads the layout for its tables' columns."""
+    source = files("casegrip.returns").joinpath(name)
+    if not isinstance(source, Path):
+        return _parse(source.read_text(encoding="utf-8"))
+    stat = source.stat()
+    cached = data_dir() / "cache" / "layouts" / f"{name}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = _parse(source.read_text(encoding="utf-8"))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole and moved into place: a reader never sees half a file.
+        with tempfile.NamedTemporaryFile(
+            "w", dir=cached.parent, suffix=".partial", delete=False, encoding="utf-8"
+        ) as handle:
+            json.dump(data, handle)
+        Path(handle.name).replace(cached)
+    except OSError:
+        pass  # a read-only data directory: parse the YAML each time
+    return data
+
+
+def _parse(text: str) -> dict:
+    # Imported here: with the cache warm, nothing needs PyYAML.
+    import yaml
+
     # libyaml's loader where PyYAML was built with it: the pure-Python one took longer to read
     # these files than validating a small return takes.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = files("casegrip.returns").joinpath(name).read_text()
     return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are the safe ones
 
 
