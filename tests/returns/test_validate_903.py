@@ -14,7 +14,7 @@ import pytest
 from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import TABLES, find_tables, load
 from casegrip.returns.validation.ssda903.providers import PROVIDERS
-from casegrip.returns.validation.ssda903.registry import run_together
+from casegrip.returns.validation.ssda903.registry import _messages_and_fields, run_together
 from tests.postcodes import OWN_AUTHORITY
 
 from .cases_903_earlier_years import earlier_year_cases
@@ -1570,3 +1570,15 @@ def test_rules_run_together_find_what_each_finds_alone() -> None:
         con.close()
     assert len({f.rule_code for f in alone}) > 40
     assert together == alone
+
+
+def test_every_rules_message_and_fields_reach_the_findings_tables_whole() -> None:
+    codes = sorted(REGISTRY.rules)
+    with duckdb.connect() as con:
+        con.execute(_messages_and_fields(codes))
+        messages = dict(con.execute("SELECT rule_code, message FROM _messages").fetchall())
+        fields = con.execute("SELECT rule_code, t, fields FROM _fields").fetchall()
+    assert messages == {code: REGISTRY.rules[code].message for code in codes}
+    assert ("101", "Header", "SEX") in fields
+    assert {code for code, _, _ in fields} == {c for c in codes if REGISTRY.rules[c].fields}
+    assert all(held and "\x1f" not in held for _, _, held in fields)
