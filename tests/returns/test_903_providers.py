@@ -8,7 +8,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from casegrip.cli import PROVIDER_RULES, app
+from casegrip.cli import app
+from casegrip.returns.validation.command import PROVIDER_RULES
 from casegrip.returns.validation.ssda903 import REGISTRY, validate
 from casegrip.returns.validation.ssda903.load import load
 from casegrip.returns.validation.ssda903.providers import PROVIDERS, UnreadableProviders
