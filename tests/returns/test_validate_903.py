@@ -1469,6 +1469,42 @@ CASES += [
 ]
 
 
+# Rules whose code in the DfE validator fails; the cases are the rules as written.
+_CEASED_LAST_YEAR = {
+    "PlacedAdoption": [
+        row(DATE_PLACED="01/02/2024", DATE_PLACED_CEASED="01/03/2024", REASON_PLACED_CEASED="RD1")
+    ]
+}
+CASES += [
+    # 11 on 31 March 2025 (born 31 March 2014) is old enough; born a day later is not.
+    Case(
+        "231",
+        {"Header": [row(DOB="01/04/2014")], "UASC": [row(DOB="01/04/2014")]},
+        {"Header": [row(DOB="31/03/2014")], "UASC": [row(DOB="31/03/2014")]},
+    ),
+    one_episode(
+        "233",
+        {"DECOM": "01/06/2025", "REASON_PLACE_CHANGE": "CARPL"},
+        {"DECOM": "01/06/2025", "DEC": "01/09/2025", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL"},
+        2026,
+    ),
+    # Last year's decision ceased: this year's must be a later one.
+    Case(
+        "584",
+        {"PlacedAdoption": [row(DATE_PLACED="01/02/2024")]},
+        {"PlacedAdoption": [row(DATE_PLACED="01/06/2024")]},
+        fail_last=_CEASED_LAST_YEAR,
+        ok_last=_CEASED_LAST_YEAR,
+    ),
+    Case(
+        "584",
+        {"PlacedAdoption": [row()]},
+        {"PlacedAdoption": [row(DATE_PLACED="01/06/2024")]},
+        fail_last=_CEASED_LAST_YEAR,
+        ok_last=_CEASED_LAST_YEAR,
+    ),
+]
+
 # Cases of the rules of earlier collection years kept in a module of their own.
 CASES += earlier_year_cases(Case, row)
 CASES += placement_cases(Case, row)

@@ -72,6 +72,10 @@ def duc_date(year: int) -> str:
         WHERE (u.DUC IS NULL AND w.DUC IS NOT NULL) OR u.DUC < {start(year)}"""
 
 
+# Rule 105 (the UASC status in Header is 0 or 1) is not here: the validator runs it only on a
+# return in XML, whose Header holds that status; a return in CSV has no such column.
+
+
 @sql_rule(
     "112",
     "Date should be placed for adoption is not a valid date.",

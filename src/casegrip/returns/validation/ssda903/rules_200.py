@@ -234,6 +234,24 @@ def place_change_reason_for_temporary(year: int) -> str:
 
 
 @sql_rule(
+    "231",
+    "We expect that unaccompanied asylum seeking children are generally older young people."
+    " Please check the date of birth is correct. If the date of birth is correct then please"
+    " provide details in a bypass request.",
+    fields=["DOB"],
+    tables=["Header", "UASC"],
+    years=range(2025, 2100),
+)
+def uasc_under_eleven(year: int) -> str:
+    # The validator's code asks for a Header column, UASC_STATUS, that an SSDA903 return in CSV
+    # does not have, and fails; as the rule says, a child is UASC when they are in the UASC
+    # table, and one under 11 at the year's end is queried.
+    return f"""
+        SELECT 'Header' t, _row r, CHILD c FROM Header
+        WHERE CHILD IN (SELECT CHILD FROM UASC) AND DOB > {end(year)} - INTERVAL 11 YEAR"""
+
+
+@sql_rule(
     "232",
     "Sex of the child/young person has been reported as unknown.",
     fields=["SEX"],
@@ -242,6 +260,21 @@ def place_change_reason_for_temporary(year: int) -> str:
 )
 def sex_unknown(year: int) -> str:
     return "SELECT 'Header' t, _row r, CHILD c FROM Header WHERE SEX = 'U'"
+
+
+@sql_rule(
+    "233",
+    "Reason for placement change is not required when the episode has not ceased.",
+    fields=["DEC", "REASON_PLACE_CHANGE"],
+    tables=["Episodes"],
+    years=range(2026, 2100),
+)
+def place_change_reason_while_open(year: int) -> str:
+    # The validator's code reads a column, DATE_EPISODE_CEASED, that the return calls DEC, and
+    # fails; this is the rule as it is written.
+    return """
+        SELECT 'Episodes' t, _row r, CHILD c FROM Episodes_raw
+        WHERE DEC IS NULL AND REASON_PLACE_CHANGE IS NOT NULL"""
 
 
 @sql_rule(

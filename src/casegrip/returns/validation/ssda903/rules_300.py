@@ -39,6 +39,11 @@ def first_episode_before_birth(year: int) -> str:
     return _episodes_and_header("h.DOB > e.DECOM", first)
 
 
+# Rule 303 (a UASC row with DUC needs UASC status 1 in Header) is not here: in a return in CSV
+# the status is worked out from the UASC rows (as the validator does on reading one), so a
+# child with a DUC always has it and the rule can find nothing.
+
+
 @sql_rule(
     "304",
     "Date unaccompanied asylum-seeking child (UASC) status ceased must be on or before the"

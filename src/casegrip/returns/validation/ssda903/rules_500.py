@@ -527,6 +527,25 @@ def reversed_decision_repeated(year: int) -> str:
 
 
 @sql_rule(
+    "584",
+    "Date of decision that the child should be placed for adoption this year is different from"
+    " that recorded last year, but the decision to placed the child for adoption changed and"
+    " the child should no longer be placed for adoption.",
+    fields=["DATE_PLACED"],
+    tables=["PlacedAdoption", "PlacedAdoption_last"],
+)
+def reversed_decision_not_renewed(year: int) -> str:
+    # When last year's decision ceased, this year's must be a new one: later, and given.
+    return """
+        SELECT 'PlacedAdoption' t, p._row r, p.CHILD c FROM PlacedAdoption p
+        JOIN PlacedAdoption_raw w USING (_row)
+        JOIN PlacedAdoption_last l ON l.CHILD = p.CHILD
+        JOIN PlacedAdoption_last_raw lw ON lw._row = l._row
+        WHERE (lw.DATE_PLACED_CEASED IS NOT NULL OR lw.REASON_PLACED_CEASED IS NOT NULL)
+          AND (w.DATE_PLACED IS NULL OR p.DATE_PLACED <= l.DATE_PLACED)"""
+
+
+@sql_rule(
     "562",
     "Episode commenced before the start of the current collection year but there is a missing"
     " continuous episode in the previous year.",
