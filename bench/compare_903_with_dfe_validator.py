@@ -49,7 +49,7 @@ from lac_validator.utils import process_uploaded_files
 folder, year, la, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
 previous = Path(sys.argv[5]) if len(sys.argv) > 5 else None
 names = ["header", "episodes", "reviews", "uasc", "oc2", "oc3", "ad1", "placed_for_adoption",
-         "previous_permanence", "missing", "sw_episodes"]
+         "previous_permanence", "missing", "sw_episodes", "dolo", "deprivation_of_liberty"]
 def csvs(where):
     return [str(where / f"{n}.csv") for n in names if (where / f"{n}.csv").exists()]
 uploaded = {"This year": csvs(folder)}

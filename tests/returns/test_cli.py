@@ -79,7 +79,7 @@ def test_build_refuses_without_a_user_a_team_scope_or_an_unknown_year(
         "--settings", "test",
     )  # fmt: skip
     assert old.exit_code == 2
-    assert "2017 to 2026" in old.output
+    assert "2017 to 2027" in old.output
     unknown = invoke(
         "returns", "build", "annex", "--year", "2026", *out, "--user", director.username,
         "--settings", "test",

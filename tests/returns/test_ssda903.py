@@ -372,5 +372,20 @@ def test_each_year_has_its_own_layout():
     assert "SWEpisodes" not in before_social_workers.tables
     assert ssda903_layout(2026).codes["PLACE"][-1] == "Z14"
     assert "H5" not in ssda903_layout(2025).codes["PLACE"]
-    with pytest.raises(UnsupportedYear, match="2017 to 2026"):
+    with pytest.raises(UnsupportedYear, match="2017 to 2027"):
         ssda903_layout(2031)
+
+
+def test_2027_adds_an_empty_deprivation_of_liberty_table_with_a_note(tmp_path):
+    con = case_record_from_tables(CASE_RECORD)
+    try:
+        built = build_ssda903(con, 2027, la_code="998")
+    finally:
+        con.close()
+    assert "DoLo" not in ssda903_layout(2026).tables
+    assert built.tables["DoLo"] == []
+    assert any(n.table == "DoLo" and "deprivation of liberty" in n.message for n in built.notes)
+    written = built.write(tmp_path / "903")
+    dolo = tmp_path / "903" / "deprivation_of_liberty.csv"
+    assert dolo in written
+    assert dolo.read_text(encoding="utf-8").strip() == "CHILD,DOB,DOLO_START,DOLO_END"

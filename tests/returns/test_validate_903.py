@@ -1505,6 +1505,75 @@ CASES += [
     ),
 ]
 
+
+def dolo(**values: str) -> dict:
+    """A deprivation of liberty order of child 1, born 1 June 2010, from 1 June 2026."""
+    return row(**{"DOB": "01/06/2010", "DOLO_START": "01/06/2026", **values})
+
+
+def in_care(**values: str) -> dict:
+    """Child 1's episode, from 1 May 2026, open, in a children's home (K2)."""
+    return row(**{"DECOM": "01/05/2026", "RNE": "S", "LS": "C2", "PLACE": "K2", **values})
+
+
+# Deprivation of liberty orders, from collection year 2027 (1 April 2026 to 31 March 2027).
+CASES += [
+    Case(f"{code}", {"DoLo": [dolo(**bad)]}, {"DoLo": [dolo(**good)]}, year=2027)
+    for code, bad, good in (
+        ("700", {"DOLO_START": "2026-06-01"}, {}),
+        ("700", {"DOLO_START": ""}, {}),
+        ("701", {"DOLO_END": "31/06/2026"}, {"DOLO_END": "30/06/2026"}),
+        ("702", {"DOLO_END": "01/06/2026"}, {"DOLO_END": "02/06/2026"}),
+        ("703", {"DOLO_START": "01/04/2027"}, {"DOLO_START": "31/03/2027"}),
+        ("704", {"DOLO_START": "01/01/2026", "DOLO_END": "31/03/2026"}, {"DOLO_END": "31/03/2027"}),
+        ("704", {"DOLO_END": "01/04/2027"}, {"DOLO_END": "01/07/2026"}),
+        ("708", {"DOB": "01/06/2026"}, {"DOB": "31/05/2026"}),
+    )
+]
+CASES += [
+    Case(
+        "705",
+        {"DoLo": [dolo(DOLO_END="01/08/2026"), dolo(DOLO_START="01/07/2026")]},
+        {"DoLo": [dolo(DOLO_END="01/08/2026"), dolo(DOLO_START="01/08/2026")]},
+        year=2027,
+    ),
+    Case(
+        "705",
+        {"DoLo": [dolo(), dolo(DOLO_START="01/09/2026", DOLO_END="01/10/2026")]},
+        {"DoLo": [dolo(DOLO_END="01/08/2026"), dolo(child="2")]},
+        year=2027,
+    ),
+    Case(
+        "706",
+        {"DoLo": [dolo(DOLO_START="02/06/2026")]},
+        {"DoLo": [dolo(DOLO_START="01/06/2025")]},
+        year=2027,
+        fail_last={"DoLo": [dolo(DOLO_START="01/06/2025")]},
+        ok_last={"DoLo": [dolo(DOLO_START="01/06/2025")]},
+    ),
+    Case(
+        "707",
+        {"Episodes": [in_care(DEC="01/09/2026", REC="E8")], "DoLo": [dolo()]},
+        {"Episodes": [in_care(DEC="01/09/2026", REC="E8")], "DoLo": [dolo(DOLO_END="01/09/2026")]},
+        year=2027,
+    ),
+    Case(
+        "709",
+        {"Episodes": [in_care(PLACE="U1")], "DoLo": [dolo(DOLO_END="01/09/2026")]},
+        {"Episodes": [in_care()], "DoLo": [dolo(DOLO_END="01/09/2026")]},
+        year=2027,
+    ),
+    Case(
+        "710",
+        {"Episodes": [in_care(PLACE="K1")], "DoLo": [dolo(DOLO_END="01/09/2026")]},
+        {
+            "Episodes": [in_care(PLACE="K1", DEC="31/05/2026", REC="E8")],
+            "DoLo": [dolo(DOLO_END="01/09/2026")],
+        },
+        year=2027,
+    ),
+]
+
 # Cases of the rules of earlier collection years kept in a module of their own.
 CASES += earlier_year_cases(Case, row)
 CASES += placement_cases(Case, row)

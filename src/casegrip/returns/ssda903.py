@@ -62,6 +62,8 @@ SWEpisodes      (from 2024) allocated social worker involvements of children in 
                 episode started: FCONTA for a first allocation or one after a gap of more
                 than 7 days, else the change reason recorded on the involvement it took over
                 from (codes, or the words in ``ssda903.yml``; OTHERS with a note).
+DoLo            (from 2027) deprivation of liberty orders: always empty, with a note; the
+                SSD has no table for them.
 =============== ==========================================================================
 """
 
@@ -178,6 +180,13 @@ class _Builder:
         }
         if "SWEpisodes" in self.layout.tables:
             tables["SWEpisodes"] = self.social_workers()
+        if "DoLo" in self.layout.tables:
+            self.note(
+                "DoLo",
+                "no deprivation of liberty orders: the case record (the SSD) has no table for "
+                "them. Add the year's orders to the file before sending it.",
+            )
+            tables["DoLo"] = []
         return Return903(self.layout, {n: tables[n] for n in self.layout.tables}, self.notes)
 
     def working_tables(self) -> None:

@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_500,
     rules_600,
     rules_1000,
+    rules_dolo,
     rules_earlier_years,
     rules_integrity,
     rules_placement,

@@ -23,10 +23,11 @@ from .postcodes import load_reference
 from .providers import PROVIDERS, PROVIDERS_SQL, load_providers
 
 # Every table any collection year may hold (the newest layout has them all).
+LATEST = 2027
 TABLES: dict[str, tuple[str, ...]] = {
-    name: table.columns for name, table in ssda903_layout(2026).tables.items()
+    name: table.columns for name, table in ssda903_layout(LATEST).tables.items()
 }
-DATES = ssda903_layout(2026).dates
+DATES = ssda903_layout(LATEST).dates
 NUMBERS = frozenset({"SDQ_SCORE", "NB_ADOPTR"})
 # Not a table: rules that compare placements with the return's own authority name it among
 # their tables, so that they run only when the authority is known.

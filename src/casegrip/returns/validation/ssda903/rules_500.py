@@ -710,12 +710,12 @@ def _care_periods(year: int) -> str:
         FROM numbered GROUP BY period"""
 
 
-def _missing_outside_every_period(outside: str) -> str:
-    """Missing rows of a child with periods of care for which ``outside`` (on the row ``m``
-    and a period ``p`` with ``p.DECOM`` and ``p.DEC``) holds for every one of the child's
-    periods."""
+def outside_every_period(outside: str, table: str = "Missing") -> str:
+    """Rows of ``table`` (Missing, or DoLo) of a child with periods of care for which
+    ``outside`` (on the row ``m`` and a period ``p`` with ``p.DECOM`` and ``p.DEC``) holds for
+    every one of the child's periods."""
     return f"""
-        SELECT 'Missing' t, m._row r, m.CHILD c FROM Missing m JOIN _care_periods p USING (CHILD)
+        SELECT '{table}' t, m._row r, m.CHILD c FROM "{table}" m JOIN _care_periods p USING (CHILD)
         GROUP BY m._row, m.CHILD HAVING bool_and(coalesce({outside}, FALSE))"""
 
 
@@ -729,7 +729,7 @@ def _missing_outside_every_period(outside: str) -> str:
 def missing_open_after_care(year: int) -> str:
     # Outside a period: still open after the period ended, or open and started before it, or
     # ending after it ended or before it started.
-    return _missing_outside_every_period(
+    return outside_every_period(
         """m.MIS_START IS NOT NULL AND (
                (m.MIS_END IS NULL AND p.DEC IS NOT NULL)
             OR (m.MIS_END IS NULL AND m.MIS_START < p.DECOM)
@@ -744,4 +744,4 @@ def missing_open_after_care(year: int) -> str:
     tables=["Episodes", "Missing"],
 )
 def missing_after_care(year: int) -> str:
-    return _missing_outside_every_period("m.MIS_START < p.DECOM OR m.MIS_START > p.DEC")
+    return outside_every_period("m.MIS_START < p.DECOM OR m.MIS_START > p.DEC")
