@@ -1469,7 +1469,7 @@ class CaseSimulation:
         # An unaccompanied asylum-seeking child (one with a nationality here) had no home in
         # England, so their placements have no distance from it (SSDA903 rule 406).
         home = None if child.nationality is not None else postcodes.home(child.pid)
-        where = None
+        where = carers_provider = None
         for i, (since, code, same_carers) in enumerate(placements):
             until = placements[i + 1][0] if i + 1 < len(placements) else stop
             # Placements open on 1 April 2025 or later were recoded to the 2025-26 codes, as
@@ -1498,7 +1498,8 @@ class CaseSimulation:
                 own_or_voluntary = code in ("K1", "K2", "A3", "A4", "A5", "A6")
                 provider = PROVIDER["K2" if own_or_voluntary else "other"](rng)
             if same_carers and where is not None:
-                provider = rows[-1][7]
+                provider = carers_provider
+            carers_provider = provider
             # The Ofsted URN of the home or fostering service: every placement the DfE does
             # not exempt (SSDA903 rules 218 and 222). Made up, like every identifier here.
             urn = None if code in URN_EXEMPT else f"SC{self.ri(900000, 999999)}"
