@@ -57,3 +57,17 @@ def test_a_postcode_not_in_the_directory_is_simply_not_found(postcode, tmp_path,
     with duckdb.connect() as con:
         assert looked_up(con, postcode) == {}
     assert [p.name[0] for p in (tmp_path / "cache").glob("*")] in ([], ["Z"])
+
+
+def test_the_cache_holds_a_file_per_postcode_area_and_a_return_reads_the_areas_it_names(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv(POSTCODES_DIR_VARIABLE, str(write_postcodes(tmp_path)))
+    with duckdb.connect() as con:
+        found = looked_up(con, "ZA1 1AA", "ZB1 1AA", "ZA9 9ZZ")
+        assert sorted(found) == ["ZA11AA", "ZB11AA"]
+        [letter] = (tmp_path / "cache").glob("Z-*")
+        areas = {p.stem: p for p in letter.glob("*.parquet")}
+        assert sorted(areas) == ["ZA", "ZB", "ZC", "ZD", "ZF", "ZG"]
+        in_za = con.execute(f"SELECT pcd_abbr FROM read_parquet('{areas['ZA']}')").fetchall()
+        assert sorted(in_za) == [("ZA11AA",), ("ZA11AB",)]

@@ -86,20 +86,23 @@ def _convert(source: Path, target: Path) -> None:
             names = ("pcd", "laua", "oseast1m", "osnrth1m")
             rows = zip(*(columns[name] for name in names), strict=True)
             writer.writerows([_blank_if_missing(value) for value in row] for row in rows)
-        parts = Path(scratch) / "parts"
-        with duckdb.connect() as con:
-            con.execute(
-                f"COPY (SELECT pcd_abbr, laua, east, north,"
-                f" regexp_extract(pcd_abbr, '^[A-Z]+') AS area"
-                f" FROM (SELECT replace(pcd, ' ', '') AS pcd_abbr, laua,"
-                f" TRY_CAST(east AS DOUBLE) AS east, TRY_CAST(north AS DOUBLE) AS north"
-                f" FROM read_csv({literal(str(text))}, header = true, all_varchar = true)))"
-                f" TO {literal(str(parts))} (FORMAT parquet, PARTITION_BY (area))"
-            )
         partial = Path(scratch) / "areas"
         partial.mkdir()
-        for written in parts.glob("area=*/*.parquet"):
-            written.rename(partial / f"{written.parent.name.removeprefix('area=')}.parquet")
+        with duckdb.connect() as con:
+            con.execute(
+                "CREATE TABLE postcodes AS SELECT pcd_abbr, laua, east, north,"
+                " regexp_extract(pcd_abbr, '^[A-Z]+') AS area"
+                " FROM (SELECT replace(pcd, ' ', '') AS pcd_abbr, laua,"
+                " TRY_CAST(east AS DOUBLE) AS east, TRY_CAST(north AS DOUBLE) AS north"
+                f" FROM read_csv({literal(str(text))}, header = true, all_varchar = true))"
+            )
+            areas = con.execute("SELECT DISTINCT area FROM postcodes WHERE area <> ''").fetchall()
+            for (area,) in areas:
+                con.execute(
+                    "COPY (SELECT pcd_abbr, laua, east, north FROM postcodes"
+                    f" WHERE area = {literal(area)})"
+                    f" TO {literal(str(partial / f'{area}.parquet'))} (FORMAT parquet)"
+                )
         # Moved into place whole; when two validations make the same letter at once, the
         # second finds the first's and keeps it.
         try:
