@@ -69,5 +69,5 @@ def test_the_cache_holds_a_file_per_postcode_area_and_a_return_reads_the_areas_i
         [letter] = (tmp_path / "cache").glob("Z-*")
         areas = {p.stem: p for p in letter.glob("*.parquet")}
         assert sorted(areas) == ["ZA", "ZB", "ZC", "ZD", "ZF", "ZG"]
-        in_za = con.execute(f"SELECT pcd_abbr FROM read_parquet('{areas['ZA']}')").fetchall()
+        in_za = con.execute("SELECT pcd_abbr FROM read_parquet(?)", [str(areas["ZA"])]).fetchall()
         assert sorted(in_za) == [("ZA11AA",), ("ZA11AB",)]
