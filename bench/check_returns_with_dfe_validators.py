@@ -24,13 +24,13 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from casegrip.returns.authorities import ons_code
 from casegrip.returns.case_record import open_case_record
 from casegrip.returns.cin_census import build_cin_census
 from casegrip.returns.layouts import UnsupportedYear, cin_layout, ssda903_layout
 from casegrip.returns.ssda903 import build_ssda903
 from casegrip.store.live import live_snapshot
 from casegrip.store.snapshots import snapshot_config
-from casegrip.synth.postcodes import HOME_AUTHORITY
 
 ROOT = Path(__file__).resolve().parents[1]
 # The scratch virtualenvs the brief names (never product dependencies).
@@ -229,8 +229,8 @@ def main() -> int:
     parser.add_argument(
         "--la",
         default=None,
-        help="the 903 validator's localAuthority, an ONS code (default: the synthetic "
-        f"authorities' area, {HOME_AUTHORITY}, for the city; else the snapshot's la_code)",
+        help="the 903 validator's localAuthority, an ONS code (default: the configuration's "
+        "ons_code, else the one its la_code stands for)",
     )
     args = parser.parse_args()
     for kind in VENVS:
@@ -264,7 +264,7 @@ def main() -> int:
             f"(extract date {live.extract_date}) into {out}."
         )
 
-        authority = args.la or (HOME_AUTHORITY if args.home is None else config.la_code)
+        authority = args.la or config.ons_code or ons_code(config.la_code)
         ruleset = f"cin{year - 1}_{year % 100:02d}"
         running_903 = start_validator("903", RUN_903, str(out / "903"), str(year), authority)
         running_cin = start_validator("cin", RUN_CIN, str(out / "cin.xml"), ruleset)

@@ -49,6 +49,7 @@ def dump_config_roundtrip(config):
     ("change", "message"),
     [
         ({"la_code": "35"}, "la_code: String should match pattern"),
+        ({"ons_code": "W06000001"}, "ons_code: String should match pattern"),
         ({"child_population": 0}, "child_population: Input should be greater than 0"),
         ({"services": []}, "services: List should have at least 1 item"),
         ({"colour": "blue"}, "colour: Extra inputs are not permitted"),

@@ -61,6 +61,9 @@ class Disclosure(Strict):
 class AuthorityConfig(Strict):
     name: str
     la_code: Annotated[str, Field(pattern=r"^\d{3}$")]  # DfE local authority code, e.g. 352
+    # The ONS code (E08000003), which the SSDA903 placement rules compare with; worked out from
+    # la_code when not given. A made-up la_code (the synthetic authorities') needs it.
+    ons_code: Annotated[str, Field(pattern=r"^E(06|07|08|09|10)\d{6}$")] | None = None
     child_population: int = Field(gt=0, description="Children aged 0 to 17 (ONS estimate).")
     involvement_roles: InvolvementRoles = Field(default_factory=InvolvementRoles)
     services: list[Service] = Field(min_length=1)

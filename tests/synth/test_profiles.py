@@ -53,6 +53,8 @@ def test_england_authorities_have_distinct_codes_and_ids():
     smallest = min(profiles, key=lambda p: p.child_population)
     result = synthesise(smallest, years=1, seed=3, end_date=date(2024, 3, 31))
     assert result.config.la_code == smallest.la_code
+    # a made-up DfE code, so the ONS code of the area its children live in (ADR 0017)
+    assert result.config.ons_code == "E09000027"
     people = result.extract.tables["ssd_person"].column("pers_person_id").to_pylist()
     staff = result.extract.tables["ssd_professionals"].column("prof_professional_id").to_pylist()
     teams = result.extract.tables["ssd_department"].column("dept_team_id").to_pylist()

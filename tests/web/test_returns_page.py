@@ -10,6 +10,7 @@ import pytest
 
 from casegrip.home import data_dir
 from casegrip.web.accounts.models import AccessLog
+from casegrip.web.data import returns as returns_views
 from casegrip.web.data.models import ReturnCheck
 from casegrip.web.organisation.models import OrgUnit, UnitKind
 
@@ -127,13 +128,23 @@ def test_build_annex_a_for_an_inspection_date(small, analyst):
     assert b"Enter the inspection date as a real date" in bad.content
 
 
-@pytest.mark.parametrize(("la_code", "compared"), [("805", True), ("998", False)])
+@pytest.mark.parametrize(
+    ("la_code", "configured", "compared"),
+    [("805", None, True), ("998", None, False), ("998", "E09000027", True)],
+)
 def test_a_903_check_compares_placements_with_the_authority_when_its_code_is_known(
-    small, analyst, la_code, compared
+    small, analyst, monkeypatch, la_code, configured, compared
 ):
     # An own-provision placement 6 miles away in another authority (the tests' postcodes), for
-    # an authority that is Hartlepool by its DfE code, then one whose code is no authority's.
+    # an authority that is Hartlepool by its DfE code, then one whose code is no authority's,
+    # then that one with its ONS code in its configuration (as the synthetic ones have).
     OrgUnit.objects.filter(kind=UnitKind.AUTHORITY).update(la_code=la_code)
+    config = returns_views.snapshot_config(returns_views.live_snapshot())
+    monkeypatch.setattr(
+        returns_views,
+        "snapshot_config",
+        lambda live: config.model_copy(update={"ons_code": configured}),
+    )
     episodes = io.BytesIO(
         b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
         b"PL_POST,URN\n1,01/01/2025,S,C2,N1,R1,PR1,,,,ZA1 1AA,ZA1 1AB,\n"

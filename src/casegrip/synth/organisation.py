@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .postcodes import HOME_AUTHORITY
+
 if TYPE_CHECKING:
     from casegrip.config import AuthorityConfig
 
@@ -170,8 +172,13 @@ def to_config(plan: OrganisationPlan, child_population: int) -> "AuthorityConfig
         for s in plan.units
         if s.kind == "service"
     ]
+    # The synthetic authorities' la_code is made up; their postcodes are Richmond upon Thames'.
     return AuthorityConfig(
-        name=plan.name, la_code=plan.la_code, child_population=child_population, services=services
+        name=plan.name,
+        la_code=plan.la_code,
+        ons_code=HOME_AUTHORITY,
+        child_population=child_population,
+        services=services,
     )
 
 

@@ -51,7 +51,12 @@ def _authority(request: HttpRequest) -> OrgUnit:
 
 
 def _ons_code(authority: OrgUnit) -> str | None:
-    """The authority's ONS code, for the SSDA903 rules that compare placements with it."""
+    """The authority's ONS code, for the SSDA903 rules that compare placements with it: the
+    configuration's, else the one its DfE code stands for."""
+    live = live_snapshot()
+    given = snapshot_config(live).ons_code if live is not None else None
+    if given is not None:
+        return given
     try:
         return ons_code(authority.la_code)
     except UnknownAuthority:
