@@ -118,6 +118,11 @@ def _check_year(data: dict, year: int, what: str) -> CollectionYear:
     return CollectionYear(year)
 
 
+def latest_ssda903_year() -> int:
+    """The newest collection year an SSDA903 layout is held for (its tables are all tables)."""
+    return int(_load("ssda903.yml")["last_year"])
+
+
 @cache
 def ssda903_layout(year: int) -> Layout903:
     """The SSDA903 tables, columns and codes of collection year ``year``."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from casegrip.returns.layouts import ssda903_layout
+from casegrip.returns.layouts import latest_ssda903_year, ssda903_layout
 from casegrip.returns.validation.cursors import on_two_cursors
 from casegrip.returns.validation.sql import literal
 
@@ -23,11 +23,9 @@ from .postcodes import load_reference
 from .providers import PROVIDERS, PROVIDERS_SQL, load_providers
 
 # Every table any collection year may hold (the newest layout has them all).
-LATEST = 2027
-TABLES: dict[str, tuple[str, ...]] = {
-    name: table.columns for name, table in ssda903_layout(LATEST).tables.items()
-}
-DATES = ssda903_layout(LATEST).dates
+_NEWEST = ssda903_layout(latest_ssda903_year())
+TABLES: dict[str, tuple[str, ...]] = {name: table.columns for name, table in _NEWEST.tables.items()}
+DATES = _NEWEST.dates
 NUMBERS = frozenset({"SDQ_SCORE", "NB_ADOPTR"})
 # Not a table: rules that compare placements with the return's own authority name it among
 # their tables, so that they run only when the authority is known.
